@@ -1,0 +1,210 @@
+"""Lesson discovery and front matter: the jupytext header of each ``docs/lessons/stage-N/*.py``.
+
+A lesson's id is its path under the lessons folder without ``.py`` (``stage-1/01-digits``).
+Front matter problems, unknown catalog ids, missing sections and broken prerequisites are
+reported as located :class:`~build_tools.problems.Problem` values, like catalog problems.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from build_tools.catalog import Catalog, Slug, StageNumber, Text
+from build_tools.problems import Problem
+from build_tools.yamlsource import Located, YamlSourceError, decode, load_text
+
+FENCE = "# ---"
+STAGE_DIR = re.compile(r"^stage-([1-6])$")
+LESSON_ID = Annotated[str, StringConstraints(pattern=r"^stage-[1-6]/[a-z0-9][a-z0-9-]*$")]
+
+
+class LessonMeta(BaseModel):
+    """The front matter keys a lesson declares."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    title: Text = Field(max_length=160)
+    summary: Text = Field(max_length=400)
+    stage: StageNumber
+    kind: Literal["lesson", "template", "notes"] = "lesson"
+    minutes: Annotated[int, Field(gt=0, le=600)]
+    device: Literal["auto", "cpu"] = "auto"
+    resources: list[Slug] = Field(default_factory=list)
+    prerequisites: list[LESSON_ID] = Field(default_factory=list)
+    data: list[Text] = Field(default_factory=list)
+    jupyter: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A lesson file and its validated front matter."""
+
+    path: Path
+    id: str
+    meta: LessonMeta
+    front_matter_line: int
+
+    @property
+    def stage(self) -> int:
+        return self.meta.stage
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def doc_path(self) -> str:
+        """Path of the source under docs/, e.g. ``lessons/stage-1/01-digits.py``."""
+        return f"lessons/{self.id}.py"
+
+    def data_files(self) -> list[Path]:
+        return [self.path.parent / name for name in self.meta.data]
+
+
+class LessonError(Exception):
+    """One or more lessons are invalid."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def front_matter_text(source: str) -> tuple[str, int] | None:
+    """The YAML inside the ``# ---`` header, and the line it starts on; None if absent."""
+    lines = source.splitlines()
+    start = 0
+    while start < len(lines) and (lines[start].startswith("#!") or "coding" in lines[start]):
+        start += 1
+    if start >= len(lines) or lines[start].rstrip() != FENCE:
+        return None
+    body = []
+    for line in lines[start + 1 :]:
+        if line.rstrip() == FENCE:
+            return "\n".join(body) + "\n", start + 2
+        if line.startswith("# "):
+            body.append(line[2:])
+        elif line.rstrip() == "#":
+            body.append("")
+        else:
+            return None
+    return None
+
+
+def _shift(located: Located, offset: int) -> Located:
+    """Move positions from header-relative to file-relative (the '# ' prefix adds 2 columns)."""
+    def move(pos: tuple[int, int]) -> tuple[int, int]:
+        return pos[0] + offset - 1, pos[1] + 2
+
+    located.values = {k: move(v) for k, v in located.values.items()}
+    located.keys = {k: move(v) for k, v in located.keys.items()}
+    return located
+
+
+def read_lesson(path: Path, lessons_dir: Path, display: str | None = None) -> Lesson:
+    """Read and validate one lesson's front matter."""
+    shown = display or str(path)
+    source = decode(path.read_bytes(), shown)
+    found = front_matter_text(source)
+    if found is None:
+        raise LessonError([Problem(shown, 1, 1, "missing front matter: start the file with a '# ---' header")])
+    text, first_line = found
+    try:
+        located = _shift(load_text(text, shown), first_line)
+    except YamlSourceError as exc:
+        raise LessonError(
+            [Problem(p.path, p.line + first_line - 1, p.col + 2, p.message) for p in exc.problems]
+        ) from None
+    if not isinstance(located.data, dict):
+        raise LessonError([Problem(shown, first_line, 1, "front matter must be a mapping of keys")])
+    try:
+        meta = LessonMeta.model_validate(located.data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            field = str(loc[0]) if loc else "front matter"
+            if error["type"] == "extra_forbidden":
+                problems.append(located.problem(loc, f"unknown front matter key '{field}'", key=True))
+            elif error["type"] == "missing":
+                problems.append(located.problem((), f"missing front matter key '{field}'"))
+            else:
+                problems.append(located.problem(loc, f"{field}: {error['msg']}"))
+        raise LessonError(problems) from None
+    rel = path.relative_to(lessons_dir).with_suffix("")
+    return Lesson(path=path, id=rel.as_posix(), meta=meta, front_matter_line=first_line)
+
+
+def lesson_files(lessons_dir: Path) -> list[Path]:
+    """Lesson sources in path order: ``stage-N/*.py``."""
+    if not lessons_dir.is_dir():
+        return []
+    return sorted(
+        p for p in lessons_dir.glob("stage-*/*.py") if STAGE_DIR.match(p.parent.name)
+    )
+
+
+def discover_lessons(lessons_dir: Path, root: Path | None = None) -> list[Lesson]:
+    """Every lesson, validated; raise LessonError with all problems at once."""
+    lessons, problems = [], []
+    for path in lesson_files(lessons_dir):
+        shown = _display(path, root)
+        try:
+            lesson = read_lesson(path, lessons_dir, shown)
+        except (LessonError, YamlSourceError) as exc:
+            problems += exc.problems
+            continue
+        folder_stage = int(STAGE_DIR.match(path.parent.name).group(1))
+        if lesson.stage != folder_stage:
+            line = lesson.front_matter_line
+            problems.append(
+                Problem(shown, line, 1, f"stage is {lesson.stage} but the file is in stage-{folder_stage}/")
+            )
+        lessons.append(lesson)
+    if problems:
+        raise LessonError(problems)
+    return lessons
+
+
+def _display(path: Path, root: Path | None) -> str:
+    try:
+        return str(path.relative_to(root)) if root else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _line_of(path: Path, needle: str, default: int) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    return default
+
+
+def cross_check(lessons: list[Lesson], catalog: Catalog, root: Path | None = None) -> list[Problem]:
+    """Problems between lessons and the catalog: unknown resource ids and lesson prerequisites."""
+    known_resources = catalog.resources_by_id
+    known_lessons = {lesson.id for lesson in lessons}
+    problems = []
+    for lesson in lessons:
+        shown = _display(lesson.path, root)
+        for rid in lesson.meta.resources:
+            if rid not in known_resources:
+                line = _line_of(lesson.path, rid, lesson.front_matter_line)
+                problems.append(Problem(shown, line, 1, f"unknown catalog resource id '{rid}'"))
+        for prereq in lesson.meta.prerequisites:
+            if prereq not in known_lessons:
+                line = _line_of(lesson.path, prereq, lesson.front_matter_line)
+                problems.append(Problem(shown, line, 1, f"unknown prerequisite lesson '{prereq}'"))
+        for data in lesson.data_files():
+            if not data.is_file():
+                line = _line_of(lesson.path, data.name, lesson.front_matter_line)
+                problems.append(Problem(shown, line, 1, f"declared data file not found: {data.name}"))
+        if lesson.meta.kind == "lesson" and not lesson.meta.resources:
+            problems.append(
+                Problem(shown, lesson.front_matter_line, 1, "a lesson must cite at least one catalog resource")
+            )
+    return problems

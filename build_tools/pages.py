@@ -1,0 +1,226 @@
+"""Catalog and lessons -> virtual Markdown pages (home, one per stage, the catalog) and the nav.
+
+Pages are rendered from Jinja templates in ``build_tools/templates`` with autoescaping on:
+everything the catalog supplies reaches the page as text, never as markup. Text placed in
+Markdown context is additionally backslash-escaped so catalog punctuation cannot become
+formatting or links.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from build_tools.catalog import KINDS, Catalog, Resource
+from build_tools.lessons import Lesson
+
+KIND_LABELS = {
+    "course": "Courses",
+    "book": "Books",
+    "video": "Videos",
+    "article": "Articles",
+    "paper": "Papers",
+    "notes": "Notes",
+    "tool": "Tools",
+    "dataset": "Datasets",
+}
+FREE_LABELS = {"yes": "Free", "audit": "Free to audit", "paid": "Paid"}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def md_text(value: object) -> Markup:
+    """HTML-escape, then backslash-escape Markdown punctuation, for text in Markdown context."""
+    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(value))))
+
+
+def yaml_string(value: object) -> Markup:
+    """A double-quoted YAML scalar (JSON strings are valid YAML) for page front matter."""
+    return Markup(json.dumps(str(value), ensure_ascii=False))
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("build_tools", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_text
+    env.filters["yaml_string"] = yaml_string
+    env.globals.update(KIND_LABELS=KIND_LABELS, FREE_LABELS=FREE_LABELS)
+    return env
+
+
+ENV = _environment()
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page that exists only in the build: its path under docs/ and its Markdown."""
+
+    src_uri: str
+    content: str
+
+
+@dataclass
+class SiteModel:
+    """Everything the templates need, computed once per build."""
+
+    catalog: Catalog
+    lessons: list[Lesson]
+    cited_by: dict[str, list[Lesson]] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, catalog: Catalog, lessons: list[Lesson], **extra: object) -> SiteModel:
+        cited: dict[str, list[Lesson]] = defaultdict(list)
+        for lesson in lessons:
+            for rid in lesson.meta.resources:
+                cited[rid].append(lesson)
+        return cls(catalog=catalog, lessons=lessons, cited_by=dict(cited), extra=dict(extra))
+
+    def lessons_for_stage(self, number: int) -> list[Lesson]:
+        return [lesson for lesson in self.lessons if lesson.stage == number]
+
+
+def stage_uri(number: int) -> str:
+    return f"lessons/stage-{number}/index.md"
+
+
+def relative_url(target_uri: str, from_uri: str) -> str:
+    """URL from one page to another with directory URLs (``a/b.md`` is served at ``a/b/``)."""
+
+    def page_dir(uri: str) -> str:
+        base = posixpath.splitext(uri)[0]
+        if posixpath.basename(base) == "index":
+            base = posixpath.dirname(base)
+        return base
+
+    target = page_dir(target_uri)
+    start = page_dir(from_uri)
+    rel = posixpath.relpath(target or ".", start or ".")
+    return "./" if rel == "." else rel + "/"
+
+
+def md_link(target_uri: str, from_uri: str) -> str:
+    """Link from one source page to another as Markdown expects: a relative source path,
+    which MkDocs checks and rewrites to the target's URL."""
+    return posixpath.relpath(target_uri, posixpath.dirname(from_uri) or ".")
+
+
+def resource_groups(resources: list[Resource]) -> list[tuple[str, list[Resource]]]:
+    """Resources grouped by kind in a fixed kind order, free first within a group."""
+    by_kind: dict[str, list[Resource]] = defaultdict(list)
+    for resource in resources:
+        by_kind[resource.kind].append(resource)
+    return [(kind, by_kind[kind]) for kind in KINDS if by_kind.get(kind)]
+
+
+def render(template: str, **context: object) -> str:
+    return ENV.get_template(template).render(**context)
+
+
+def stage_page(model: SiteModel, number: int) -> GeneratedPage:
+    uri = stage_uri(number)
+    stage = model.catalog.stage(number)
+    later = [s for s in model.catalog.stages if s.number == number + 1]
+    content = render(
+        "stage.md.j2",
+        stage=stage,
+        groups=resource_groups(model.catalog.resources_for_stage(number)),
+        lessons=model.lessons_for_stage(number),
+        next_stage=later[0] if later else None,
+        next_url=md_link(stage_uri(number + 1), uri) if later else None,
+        catalog_url=md_link("catalog.md", uri),
+        model=model,
+        page_uri=uri,
+        url_to=lambda target: relative_url(target, uri),
+    )
+    return GeneratedPage(uri, content)
+
+
+def catalog_page(model: SiteModel) -> GeneratedPage:
+    uri = "catalog.md"
+    resources = sorted(
+        model.catalog.resources,
+        key=lambda r: (r.stage, r.free != "yes", r.free == "paid", r.title.lower()),
+    )
+    content = render(
+        "catalog.md.j2",
+        catalog=model.catalog,
+        resources=resources,
+        model=model,
+        page_uri=uri,
+        url_to=lambda target: relative_url(target, uri),
+    )
+    return GeneratedPage(uri, content)
+
+
+def home_page(model: SiteModel) -> GeneratedPage:
+    uri = "index.md"
+    content = render(
+        "home.md.j2",
+        catalog=model.catalog,
+        model=model,
+        page_uri=uri,
+        url_to=lambda target: relative_url(target, uri),
+    )
+    return GeneratedPage(uri, content)
+
+
+def generated_pages(model: SiteModel, existing: set[str]) -> list[GeneratedPage]:
+    """All virtual pages; a hand-written file with the same path wins."""
+    pages = [home_page(model), catalog_page(model)]
+    pages += [stage_page(model, stage.number) for stage in model.catalog.stages]
+    return [page for page in pages if page.src_uri not in existing]
+
+
+def stage_nav(model: SiteModel, number: int, stage_docs: list[str]) -> dict:
+    """Navigation entry of one stage: its overview page, then its lessons and guides."""
+    stage = model.catalog.stage(number)
+    return {f"{number}. {stage.title}": [stage_uri(number), *stage_docs]}
+
+
+def build_nav(model: SiteModel, docs: set[str]) -> list:
+    """The site navigation: home, getting started, the six stages, catalog, about.
+
+    ``docs`` holds every source path under docs/, so hand-written pages in a stage folder
+    (guides) appear in the stage beside its lessons, in file-name order.
+    """
+
+    def present(*uris: str) -> list[str]:
+        return [uri for uri in uris if uri in docs]
+
+    path = []
+    for stage in model.catalog.stages:
+        folder = f"lessons/stage-{stage.number}/"
+        entries = sorted(
+            uri
+            for uri in docs
+            if uri.startswith(folder)
+            and "/" not in uri[len(folder) :]
+            and uri.endswith((".md", ".py"))
+            and uri != stage_uri(stage.number)
+        )
+        path.append(stage_nav(model, stage.number, entries))
+    nav: list = [{"Home": "index.md"}]
+    start = present("start-here.md", "setup.md")
+    if start:
+        nav.append({"Start here": start})
+    nav.append({"The path": path})
+    nav.append({"Catalog": "catalog.md"})
+    review = present("review.md")
+    if review:
+        nav.append({"Review": review[0]})
+    about = present("about.md", "maintainers.md", "reports/execution.md", "reports/links.md")
+    if about:
+        nav.append({"About": about})
+    return nav
