@@ -1,0 +1,100 @@
+"""Shared fixtures: running the command line for real, and a small valid catalog to vary."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+STAGES_YAML = """\
+stages:
+  - number: 1
+    title: Practical encounter
+    goal: Train a model.
+    outcomes: [Train a classifier]
+  - number: 2
+    title: Foundations
+    goal: The maths.
+    outcomes: [Multiply matrices]
+  - number: 3
+    title: Deep dive
+    goal: Inside the loop.
+    outcomes: [Write backprop]
+  - number: 4
+    title: Capstone one
+    goal: A project.
+    outcomes: [Publish a notebook]
+    capstone: true
+    rules: [Supervised problem]
+  - number: 5
+    title: Deep RL
+    goal: Agents.
+    outcomes: [Train an agent]
+  - number: 6
+    title: Capstone two
+    goal: An RL project.
+    outcomes: [Publish an agent]
+    capstone: true
+    rules: [Deep RL problem]
+"""
+
+RESOURCE_YAML = """\
+  - id: {id}
+    title: {title}
+    url: {url}
+    kind: course
+    stage: {stage}
+    authors: [Ada Lovelace]
+    free: yes
+    level: beginner
+    tags: [practice]
+    summary: {summary}
+"""
+
+
+def resource_yaml(rid="first-course", title="First course", url="https://example.org/course",
+                  stage=1, summary="A course.") -> str:
+    return RESOURCE_YAML.format(id=rid, title=title, url=url, stage=stage, summary=summary)
+
+
+def catalog_yaml(*resources: str) -> str:
+    body = "".join(resources) if resources else resource_yaml()
+    return "# yaml-language-server: $schema=./resources.schema.json\n" + STAGES_YAML + "resources:\n" + body
+
+
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m build_tools`` in a real subprocess and capture its output."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    full_env.pop("GITHUB_ACTIONS", None)
+    if env and "GITHUB_ACTIONS" in env:
+        full_env["GITHUB_ACTIONS"] = env["GITHUB_ACTIONS"]
+    return subprocess.run(
+        [sys.executable, "-m", "build_tools", *args],
+        cwd=cwd or ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def write_catalog(tmp_path):
+    """Write catalog text (str or bytes) to a file and return its path."""
+
+    def write(content, name="resources.yml") -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return write
