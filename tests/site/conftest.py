@@ -1,0 +1,51 @@
+"""A throwaway MkDocs project using the real plugin, built for real with ``mkdocs build``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+MKDOCS_YML = """\
+site_name: Test site
+site_url: https://example.org/
+theme:
+  name: material
+  font: false
+markdown_extensions: [attr_list, md_in_html, admonition, toc]
+plugins:
+  - search
+  - tdl
+"""
+
+
+def build_site(project: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Run ``mkdocs build`` in ``project``; returns the finished process."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", *extra],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A project with mkdocs.yml, the start-here page and a catalog to be written by the test."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "start-here.md").write_text("# Start here\n\nWelcome.\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    return tmp_path
+
+
+def copy_real_catalog(project: Path) -> None:
+    shutil.copy(ROOT / "resources.yml", project / "resources.yml")

@@ -1,0 +1,79 @@
+"""Real ``mkdocs build`` runs: generated stage and catalog pages, escaping, catalog errors."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from markupsafe import escape
+
+from build_tools.catalog import load_catalog
+from tests.conftest import catalog_yaml, resource_yaml
+from tests.site.conftest import build_site, copy_real_catalog
+
+
+def page(project, uri: str) -> str:
+    return (project / "site" / uri / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_resource_title_appears_on_its_stage_and_the_catalog(project):
+    copy_real_catalog(project)
+    result = build_site(project)
+    assert result.returncode == 0, result.stderr
+    catalog = load_catalog(project / "resources.yml")
+    catalog_html = page(project, "catalog")
+    for stage in catalog.stages:
+        stage_html = page(project, f"lessons/stage-{stage.number}")
+        for resource in catalog.resources_for_stage(stage.number):
+            title = str(escape(resource.title))
+            assert title in stage_html, resource.id
+            assert title in catalog_html, resource.id
+            assert f'href="{html.escape(resource.url)}"' in catalog_html
+
+
+def test_catalog_text_is_escaped_not_executed(project):
+    hostile = resource_yaml(
+        rid="hostile",
+        title='"<img src=x onerror=alert(2)> *bold* [link](https://evil.example)"',
+        summary='"<script>alert(1)</script>"',
+    )
+    (project / "resources.yml").write_text(catalog_yaml(hostile), encoding="utf-8")
+    result = build_site(project)
+    assert result.returncode == 0, result.stderr
+    for uri in ("catalog", "lessons/stage-1"):
+        text = page(project, uri)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+        assert "<script>alert(1)</script>" not in text
+        assert "<img src=x" not in text
+        assert "<strong>bold</strong>" not in text
+        assert 'href="https://evil.example"' not in text
+
+
+def test_catalog_error_stops_the_build_with_located_messages(project):
+    broken = resource_yaml(url="javascript:alert(1)", stage=9)
+    (project / "resources.yml").write_text(catalog_yaml(broken), encoding="utf-8")
+    result = build_site(project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    located = re.findall(r"resources\.yml:(\d+):(\d+): (.*)", result.stderr)
+    messages = [m[2] for m in located]
+    assert any("URL must start with http:// or https://" in m for m in messages), result.stderr
+    assert any("stage: Input should be less than or equal to 6" in m for m in messages)
+    assert not (project / "site").exists()
+
+
+LOADED = re.compile(
+    r'<(?:script|img|iframe|source)\b[^>]*\bsrc="([^"]*)"'
+    r'|<link\b(?=[^>]*\brel="(?:stylesheet|preload|modulepreload|icon|preconnect)")[^>]*\bhref="([^"]*)"'
+)
+
+
+def test_pages_make_no_third_party_requests(project):
+    copy_real_catalog(project)
+    assert build_site(project).returncode == 0
+    pages = list((project / "site").rglob("*.html"))
+    assert len(pages) >= 8
+    for path in pages:
+        for match in LOADED.finditer(path.read_text(encoding="utf-8")):
+            url = match.group(1) or match.group(2)
+            assert not re.match(r"^(https?:)?//", url), f"{path} loads {url}"
