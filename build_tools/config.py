@@ -13,6 +13,8 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.utils.yaml import yaml_load
 
+from build_tools.links_model import VERDICTS, CheckSettings
+
 
 class ExecuteConfig(base.Config):
     """Lesson execution."""
@@ -20,10 +22,28 @@ class ExecuteConfig(base.Config):
     enabled = c.Type(bool, default=True)
 
 
+_LINKS = CheckSettings()  # the link checker's defaults live with its settings
+
+
 class LinkcheckConfig(base.Config):
-    """Link checking."""
+    """Link checking: politeness, patience, exclusions and the cache (flags override these)."""
 
     enabled = c.Type(bool, default=True)
+    exclude = c.ListOfItems(c.Type(str), default=[])  # regexes; matching URLs are 'skipped'
+    accept = c.ListOfItems(c.Type(int), default=[])  # extra statuses that count as ok
+    fail_on = c.ListOfItems(c.Choice(VERDICTS), default=list(_LINKS.fail_on))
+    max_concurrency = c.Type(int, default=_LINKS.max_concurrency)
+    host_concurrency = c.Type(int, default=_LINKS.host_concurrency)
+    host_interval_ms = c.Type((int, float), default=_LINKS.host_interval_ms)
+    timeout_s = c.Type((int, float), default=_LINKS.timeout_s)
+    retries = c.Type(int, default=_LINKS.retries)
+    retry_wait_s = c.Type((int, float), default=_LINKS.retry_wait_s)
+    max_retry_after_s = c.Type((int, float), default=_LINKS.max_retry_after_s)
+    max_redirects = c.Type(int, default=_LINKS.max_redirects)
+    check_external_fragments = c.Type(bool, default=_LINKS.check_external_fragments)
+    cache_ttl_hours = c.Type((int, float), default=_LINKS.cache_ttl_hours)
+    cache = c.Type(str, default=".cache/tdl/links.json")
+    user_agent = c.Type(str, default=_LINKS.user_agent)
 
 
 class TdlPluginConfig(base.Config):

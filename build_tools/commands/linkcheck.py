@@ -1,0 +1,130 @@
+"""``linkcheck``: check the catalog's URLs and every link of a built site.
+
+Settings come from the ``linkcheck`` section of the ``tdl`` plugin in mkdocs.yml; flags
+override them. Exit status: 0 when every link passes, 1 when one fails (by default a
+``broken``, ``timeout`` or ``error`` verdict), 2 when the input itself is unusable.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from build_tools.catalog import CatalogError
+from build_tools.config import PluginConfigError, load_plugin_config
+from build_tools.links import check, collect, report
+from build_tools.links_model import CheckSettings
+from build_tools.problems import add_format_argument, default_format, print_problems
+
+HELP = "check catalog URLs and every link in a built site"
+
+# (flag, settings field, type, smallest allowed value, metavar, help)
+LIMITS = [
+    ("--max-concurrency", "max_concurrency", int, 1, "N", "requests in flight overall"),
+    ("--host-concurrency", "host_concurrency", int, 1, "N", "requests in flight per host"),
+    (
+        "--host-interval",
+        "host_interval_ms",
+        float,
+        0,
+        "MS",
+        "milliseconds between requests to a host",
+    ),
+    ("--timeout", "timeout_s", float, 0.001, "S", "seconds per request, connect to last byte"),
+    ("--retries", "retries", int, 0, "N", "retries of a transient failure"),
+]
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument(
+        "--catalog", metavar="PATH", help="catalog to check (default: the plugin's)"
+    )
+    parser.add_argument("--site", metavar="DIR", help="built site whose links to check")
+    parser.add_argument(
+        "--offline", action="store_true", help="check internal links and #fragments only"
+    )
+    parser.add_argument("--json", metavar="PATH", help="write the JSON report here")
+    for flag, field, kind, _minimum, metavar, text in LIMITS:
+        parser.add_argument(flag, dest=field, type=kind, metavar=metavar, help=text)
+    parser.add_argument(
+        "--no-cache", action="store_true", help="ignore cached verdicts (new ones are still saved)"
+    )
+    parser.add_argument(
+        "--config", default="mkdocs.yml", metavar="PATH", help="mkdocs.yml (default: mkdocs.yml)"
+    )
+    add_format_argument(parser)
+
+
+class UsageError(Exception):
+    """The command cannot run as asked; the message says why."""
+
+
+def settings_from(section, args) -> CheckSettings:
+    """The plugin's ``linkcheck`` settings with the command-line flags applied over them."""
+    values = {name: section[name] for name in CheckSettings.__dataclass_fields__ if name in section}
+    for name in ("exclude", "accept", "fail_on"):
+        values[name] = tuple(values[name])
+    for flag, field, _kind, minimum, _metavar, _text in LIMITS:
+        given = getattr(args, field, None)
+        if given is not None:
+            values[field] = given
+        if values[field] < minimum:
+            raise UsageError(f"{flag} (linkcheck.{field}) must be at least {minimum}")
+    for pattern in values["exclude"]:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise UsageError(f"linkcheck.exclude: bad pattern {pattern!r}: {exc}") from None
+    return replace(CheckSettings(), **values)
+
+
+def _site_url(mkdocs_yml: Path) -> str | None:
+    """Where the site is published: links under it are internal, not external."""
+    from mkdocs.utils.yaml import yaml_load  # only needed when a site is checked
+
+    try:
+        with mkdocs_yml.open("rb") as handle:
+            data = yaml_load(handle) or {}
+    except Exception:  # an unreadable mkdocs.yml was already reported by load_plugin_config
+        return None
+    return data.get("site_url") if isinstance(data, dict) else None
+
+
+def _inputs(args, config) -> tuple[Path | None, Path | None]:
+    catalog = Path(args.catalog) if args.catalog else None
+    site = Path(args.site) if args.site else None
+    if catalog is None and site is None:
+        catalog = Path(args.config).parent / config.catalog
+    if catalog is not None and not catalog.is_file():
+        raise UsageError(f"{catalog}: no such catalog file")
+    if site is not None and not site.is_dir():
+        raise UsageError(f"{site}: no such site folder (build it with 'mkdocs build')")
+    return catalog, site
+
+
+def run(args) -> int:
+    fmt = args.format or default_format()
+    try:
+        config = load_plugin_config(args.config)
+        settings = settings_from(config.linkcheck, args)
+        catalog, site = _inputs(args, config)
+    except (PluginConfigError, UsageError) as exc:
+        print(f"linkcheck: {exc}", file=sys.stderr)
+        return 2
+    try:
+        collection = collect(catalog, site, _site_url(Path(args.config)) if site else None)
+    except CatalogError as exc:
+        print_problems(exc.problems, fmt)
+        print("linkcheck: fix the catalog first ('python -m build_tools check')", file=sys.stderr)
+        return 2
+    cache = Path(config.linkcheck.cache)
+    checked = check(
+        collection, settings, offline=args.offline, cache_path=cache, use_cache=not args.no_cache
+    )
+    try:
+        return report(checked, settings, fmt=fmt, json_path=args.json)
+    except OSError as exc:
+        print(f"linkcheck: cannot write {args.json}: {exc.strerror or exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,212 @@
+"""The link checker as a pipeline: ``collect`` → ``check`` → ``report``, each a plain function.
+
+``collect`` gathers links (catalog URLs with their ``resources.yml`` lines, every link of a
+built site with its page and line); ``check`` gives each a :class:`LinkResult` — internal
+links offline against the site's files, external ones over HTTP unless the run is offline,
+reusing cached verdicts younger than the TTL; ``report`` prints them, writes the JSON report
+and returns the exit code. Each stage takes and returns plain values, so any one of them can
+be replaced (a different collector, a different reporter) without touching the others.
+
+The catalog page and the "Link health" page use :func:`load_link_results` and
+:func:`render_link_health_markdown`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from build_tools.links_cache import (
+    DEFAULT_CACHE,
+    fresh_results,
+    load_link_results,
+    save_link_results,
+    write_atomically,
+)
+from build_tools.links_collect import collect_catalog, merge
+from build_tools.links_http import HttpChecker, use_fast_loop
+from build_tools.links_model import (
+    BROKEN,
+    OK,
+    REDIRECT,
+    SKIPPED,
+    CheckSettings,
+    Link,
+    LinkResult,
+    now,
+)
+from build_tools.links_report import (
+    counts_line,
+    json_text,
+    problems,
+    render_link_health_markdown,
+    summary_text,
+)
+from build_tools.links_site import SiteScan, check_internal, scan_site
+from build_tools.problems import format_problems
+
+__all__ = [
+    "Collection",
+    "Checked",
+    "collect",
+    "check",
+    "report",
+    "load_link_results",
+    "render_link_health_markdown",
+]
+
+
+@dataclass
+class Collection:
+    """What the collect stage found: links to check, links only recorded, the site's anchors."""
+
+    links: dict[str, Link] = field(default_factory=dict)
+    not_http: dict[str, Link] = field(default_factory=dict)
+    site: SiteScan | None = None
+
+
+@dataclass
+class Checked:
+    """The check stage's result: one verdict per link, and what it cost."""
+
+    results: list[LinkResult]
+    requests: int = 0
+    from_cache: int = 0
+
+
+def collect(
+    catalog: str | Path | None = None,
+    site: str | Path | None = None,
+    site_url: str | None = None,
+) -> Collection:
+    """Links of the catalog and/or the built site; raises CatalogError for a bad catalog."""
+    tables = []
+    collection = Collection()
+    if catalog is not None:
+        tables.append(collect_catalog(catalog, str(catalog)))
+    if site is not None:
+        collection.site = scan_site(site, site_url)
+        tables.append(collection.site.links)
+        collection.not_http = collection.site.skipped
+    collection.links = merge(*tables)
+    return collection
+
+
+def _wants_fragment(url: str, settings: CheckSettings) -> bool:
+    return settings.check_external_fragments and bool(url.partition("#")[2])
+
+
+def check(
+    collection: Collection,
+    settings: CheckSettings,
+    *,
+    offline: bool = False,
+    cache_path: str | Path | None = DEFAULT_CACHE,
+    use_cache: bool = True,
+) -> Checked:
+    """A verdict for every collected link; external verdicts are cached in ``cache_path``."""
+    results: list[LinkResult] = []
+    for link in collection.not_http.values():
+        scheme = link.url.partition(":")[0]
+        results.append(LinkResult(link.url, SKIPPED, detail=f"{scheme}: links are not checked"))
+    excluded = [re.compile(p) for p in settings.exclude]
+    cached = load_link_results(cache_path) if cache_path and use_cache else {}
+    cached = fresh_results(cached, settings.cache_ttl_hours)
+    pending: list[Link] = []
+    from_cache = 0
+    for link in collection.links.values():
+        if link.internal:
+            results.append(check_internal(collection.site, link))
+            continue
+        pattern = next((p.pattern for p in excluded if p.search(link.url)), None)
+        hit = cached.get(link.url)
+        if pattern:
+            result = LinkResult(link.url, SKIPPED, detail=f"excluded by '{pattern}'")
+        elif offline:
+            result = LinkResult(link.url, SKIPPED, detail="offline run")
+        elif hit and (hit.fragment_checked or not _wants_fragment(link.url, settings)):
+            result = hit
+            from_cache += 1
+        else:
+            pending.append(link)
+            continue
+        results.append(result.with_sources(link.sources))
+    fetched, requests = _check_external(pending, settings)
+    if cache_path and fetched:
+        save_link_results(cache_path, fetched)
+    results += fetched
+    results.sort(key=lambda r: r.url)
+    return Checked(results, requests, from_cache)
+
+
+def _check_external(links: list[Link], settings: CheckSettings) -> tuple[list[LinkResult], int]:
+    """Fetch each distinct URL (fragment removed) once, then judge each link's fragment."""
+    if not links:
+        return [], 0
+    wants: dict[str, bool] = {}
+    for link in links:
+        base = link.url.partition("#")[0]
+        wants[base] = wants.get(base, False) or _wants_fragment(link.url, settings)
+    hosts = {base.partition("://")[2].partition("/")[0] for base in wants}
+    print(f"checking {len(wants)} URLs on {len(hosts)} hosts ...", file=sys.stderr)
+    use_fast_loop()
+    fetches, requests = asyncio.run(_fetch_all(wants, settings))
+    checked_at = now()
+    results = []
+    for link in links:
+        base, _, fragment = link.url.partition("#")
+        fetch = fetches[base]
+        result = LinkResult(
+            link.url,
+            fetch.verdict,
+            fetch.status,
+            fetch.detail,
+            fetch.final_url,
+            checked_at,
+            sorted(link.sources),
+            fragment_checked=fetch.anchors is not None,
+        )
+        if (
+            _wants_fragment(link.url, settings)
+            and fetch.verdict in (OK, REDIRECT)
+            and fetch.anchors is not None
+            and not {fragment, "user-content-" + fragment} & (fetch.anchors | {"", "top"})
+        ):
+            result.verdict = BROKEN
+            result.detail = f"the page has no element with id '{fragment}'"
+        results.append(result)
+    return results, requests
+
+
+async def _fetch_all(wants: dict[str, bool], settings: CheckSettings):
+    async with HttpChecker(settings) as checker:
+        fetches = await asyncio.gather(*(checker.fetch(url, w) for url, w in wants.items()))
+    return dict(zip(wants, fetches, strict=True)), checker.requests
+
+
+def report(
+    checked: Checked,
+    settings: CheckSettings,
+    *,
+    fmt: str = "text",
+    json_path: str | Path | None = None,
+    stream=None,
+) -> int:
+    """Print the summary (and CI annotations), write the JSON report; 1 when a link fails."""
+    stream = stream or sys.stdout
+    results = checked.results
+    if json_path:
+        write_atomically(Path(json_path), json_text(results))
+    if fmt == "github":
+        annotations = format_problems(problems(results, settings.fail_on), "github")
+        if annotations:
+            print(annotations, file=stream)
+    summary = summary_text(results)
+    if summary:
+        print(summary, file=stream)
+    cost = f"{checked.requests} requests, {checked.from_cache} from cache"
+    print(f"linkcheck: {counts_line(results)} ({cost})", file=stream)
+    return 1 if any(r.verdict in settings.fail_on for r in results) else 0

@@ -1,0 +1,107 @@
+"""Cached external-link verdicts (``.cache/tdl/links.json``), read with a TTL, written atomically.
+
+A run reuses a cached verdict younger than the TTL instead of sending a request. The catalog
+page reads the same file, whatever the age of its entries, to show each resource's last
+verdict and check date.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from filelock import FileLock
+
+from build_tools.links_model import VERDICTS, LinkResult, Source, now
+
+DEFAULT_CACHE = Path(".cache/tdl/links.json")
+FORMAT_VERSION = 1
+
+
+def _entry(result: LinkResult) -> dict:
+    return {
+        "url": result.url,
+        "verdict": result.verdict,
+        "status": result.status,
+        "detail": result.detail,
+        "final_url": result.final_url,
+        "checked_at": result.checked_at,
+        "fragment_checked": result.fragment_checked,
+        "sources": [str(s) for s in result.sources],
+    }
+
+
+def _result(entry: dict) -> LinkResult | None:
+    try:
+        if entry["verdict"] not in VERDICTS:
+            return None
+        return LinkResult(
+            url=str(entry["url"]),
+            verdict=entry["verdict"],
+            status=entry.get("status"),
+            detail=str(entry.get("detail") or ""),
+            final_url=entry.get("final_url"),
+            checked_at=float(entry["checked_at"]),
+            fragment_checked=bool(entry.get("fragment_checked")),
+            sources=[Source.parse(str(s)) for s in entry.get("sources") or []],
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def load_link_results(cache_path: str | Path = DEFAULT_CACHE) -> dict[str, LinkResult]:
+    """Every cached result by URL, however old; empty when the cache is missing or unreadable.
+
+    A damaged cache is never an error: it only costs the requests it would have saved.
+    """
+    try:
+        data = json.loads(Path(cache_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
+        return {}
+    results = {}
+    for entry in data.get("results") or []:
+        result = _result(entry) if isinstance(entry, dict) else None
+        if result is not None:
+            results[result.url] = result
+    return results
+
+
+def fresh_results(
+    results: dict[str, LinkResult], ttl_hours: float, at: float | None = None
+) -> dict[str, LinkResult]:
+    """The results checked less than ``ttl_hours`` before ``at`` (default: now)."""
+    limit = (at if at is not None else now()) - ttl_hours * 3600
+    return {
+        url: r for url, r in results.items() if r.checked_at is not None and r.checked_at > limit
+    }
+
+
+def save_link_results(cache_path: str | Path, results: Iterable[LinkResult]) -> None:
+    """Merge ``results`` into the cache file; readers never see a half-written file."""
+    path = Path(cache_path)
+    path.parent.mkdir(parents=True, exist_ok=True)  # the lock file lives beside the cache
+    # The lock keeps two concurrent runs from each dropping the other's new entries.
+    with FileLock(str(path) + ".lock", timeout=30):
+        merged = load_link_results(path)
+        merged.update({r.url: r for r in results if r.checked_at is not None})
+        payload = {"version": FORMAT_VERSION, "results": [_entry(r) for r in merged.values()]}
+        write_atomically(path, json.dumps(payload, indent=1, sort_keys=True))
+
+
+def write_atomically(path: str | Path, text: str) -> None:
+    """Write ``text`` so that readers see the old file or the new one, never half of one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,128 @@
+"""The report stage: terminal summary, CI annotations, JSON report and the "Link health" page."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import Counter
+from collections.abc import Iterable
+
+from build_tools.links_model import OK, REDIRECT, SKIPPED, VERDICTS, LinkResult
+from build_tools.problems import Problem
+
+SOURCES_SHOWN = 5
+# Listed one by one in the terminal; the others are only counted there (the JSON has them all).
+LISTED = tuple(v for v in VERDICTS if v not in (OK, SKIPPED))
+HEADINGS = {
+    "broken": "Broken",
+    "timeout": "Timed out",
+    "error": "Could not be checked",
+    "redirect": "Moved permanently",
+    "skipped": "Skipped",
+    "ok": "OK",
+}
+
+
+def counts_line(results: Iterable[LinkResult]) -> str:
+    counts = Counter(r.verdict for r in results)
+    total = sum(counts.values())
+    parts = [f"{counts[v]} {v}" for v in VERDICTS if counts[v]]
+    return f"{total} link{'s' if total != 1 else ''}" + (": " + ", ".join(parts) if parts else "")
+
+
+def _by_verdict(results: Iterable[LinkResult]) -> dict[str, list[LinkResult]]:
+    groups: dict[str, list[LinkResult]] = {v: [] for v in VERDICTS}
+    for result in sorted(results, key=lambda r: r.url):
+        groups[result.verdict].append(result)
+    return groups
+
+
+def summary_text(results: list[LinkResult]) -> str:
+    """Links grouped by verdict, each with what it answered and where it is used."""
+    lines: list[str] = []
+    groups = _by_verdict(results)
+    for verdict in LISTED:
+        if not groups[verdict]:
+            continue
+        lines.append(f"{verdict} ({len(groups[verdict])})")
+        for result in groups[verdict]:
+            target = f" → {result.final_url}" if verdict == REDIRECT and result.final_url else ""
+            detail = f" — {result.detail}" if result.detail and verdict != REDIRECT else ""
+            lines.append(f"  {result.url}{target}{detail}")
+            shown = result.sources[:SOURCES_SHOWN]
+            lines += [f"      used in {source}" for source in shown]
+            if len(result.sources) > len(shown):
+                lines.append(f"      ... and {len(result.sources) - len(shown)} more")
+    for verdict in (SKIPPED, OK):
+        if groups[verdict]:
+            lines.append(f"{verdict}: {len(groups[verdict])}")
+    return "\n".join(lines)
+
+
+def problems(results: Iterable[LinkResult], fail_on: Iterable[str]) -> list[Problem]:
+    """One problem per failing link and source (redirects as warnings), for CI annotations."""
+    failing = set(fail_on)
+    found = []
+    for result in results:
+        if result.verdict not in failing and result.verdict != REDIRECT:
+            continue
+        severity = "error" if result.verdict in failing else "warning"
+        if result.verdict == REDIRECT:
+            message = f"redirect: {result.url} moved permanently to {result.final_url}"
+        else:
+            message = f"{result.verdict}: {result.url}" + (
+                f" ({result.detail})" if result.detail else ""
+            )
+        for source in result.sources:
+            found.append(Problem(source.path, source.line or 1, 1, message, severity))
+    return found
+
+
+def json_text(results: Iterable[LinkResult]) -> str:
+    """The JSON report: a list of ``{url, verdict, status, detail, sources}`` (+ final_url)."""
+    return json.dumps([r.to_json() for r in sorted(results, key=lambda r: r.url)], indent=2) + "\n"
+
+
+def _cell(text: object) -> str:
+    # Entities keep table pipes and Markdown's emphasis/link characters literal.
+    escaped = html.escape(str(text), quote=True)
+    for char in "|*_[]`\\":
+        escaped = escaped.replace(char, f"&#{ord(char)};")
+    return escaped
+
+
+def _link_cell(url: str) -> str:
+    if url.startswith(("http://", "https://")):
+        return f'<a href="{_cell(url)}">{_cell(url)}</a>'
+    return _cell(url)
+
+
+def render_link_health_markdown(results: dict[str, LinkResult] | Iterable[LinkResult]) -> str:
+    """The "Link health" page: counts, then one table per verdict, problems first."""
+    values = list(results.values()) if isinstance(results, dict) else list(results)
+    lines = ["# Link health", ""]
+    if not values:
+        lines.append("No link check has run yet: `python -m build_tools linkcheck` records one.")
+        return "\n".join(lines) + "\n"
+    dates = sorted(r.checked_date for r in values if r.checked_date)
+    when = f" Last checked on {dates[-1]}." if dates else ""
+    lines += [f"{counts_line(values)}.{when}", ""]
+    for verdict, group in _by_verdict(values).items():
+        if not group:
+            continue
+        lines += [f"## {HEADINGS[verdict]} ({len(group)})", ""]
+        lines += [
+            "| Link | Status | Detail | Used in | Checked |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for r in group:
+            detail = f"now at {r.final_url}" if verdict == REDIRECT and r.final_url else r.detail
+            used = "<br>".join(_cell(s) for s in r.sources[:SOURCES_SHOWN])
+            if len(r.sources) > SOURCES_SHOWN:
+                used += f"<br>and {len(r.sources) - SOURCES_SHOWN} more"
+            status = r.status if r.status is not None else ""
+            lines.append(
+                f"| {_link_cell(r.url)} | {status} | {_cell(detail)} | {used} | {r.checked_date} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

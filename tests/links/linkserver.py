@@ -1,0 +1,244 @@
+"""A real HTTP/1.1 server on loopback addresses, for the link checker's tests and benchmark.
+
+Every path names its behaviour, and behaviours compose left to right, so one server covers
+all the cases a link checker meets::
+
+    /ok/...                      200, a small HTML page (ids ``top``, ``intro``; name ``legacy``)
+    /status/CODE/...             answers CODE
+    /redirect/CODE/REST          CODE with ``Location: /REST`` (nest them for chains)
+    /loop/NAME/a, /loop/NAME/b   redirect to each other forever
+    /ratelimit/SECONDS/N/REST    429 with ``Retry-After: SECONDS`` N times, then REST
+    /unavailable/SECONDS/...     503 with ``Retry-After: SECONDS``, always
+    /nohead/REST                 HEAD gets 405; GET goes on as REST
+    /slow/MS/REST                waits MS milliseconds, then REST
+    /big/MB/...                  200 with an MB-megabyte body (HEAD: headers only)
+    /hang/...                    reads the request and never answers
+
+The server counts requests per path (and per method) and body bytes it managed to send,
+stops itself after ``lifetime_s`` seconds and answers 503 once ``max_requests`` is spent, so a
+runaway client cannot keep it busy. ``python linkserver.py HOST...`` runs it in its own
+process (the benchmark does this): it prints ``{"ports": {...}}`` and serves ``/_stats`` and
+``/_reset`` for the counters until its standard input closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import sys
+import threading
+from collections import Counter
+
+PAGE = (
+    b'<!doctype html><html><head><title>t</title></head><body><h1 id="top">Top</h1>'
+    b'<p id="intro">Intro</p><a name="legacy"></a></body></html>'
+)
+CHUNK = 64 * 1024
+REASONS = {
+    200: "OK",
+    301: "Moved Permanently",
+    302: "Found",
+    303: "See Other",
+    307: "Temporary Redirect",
+    308: "Permanent Redirect",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    410: "Gone",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on (bound, then released), for 'connection refused' cases."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+class LinkServer:
+    """The server on one or more loopback addresses, run by an event loop in a thread."""
+
+    def __init__(self, hosts=("127.0.0.1",), lifetime_s: float = 120, max_requests: int = 100_000):
+        self.hosts = tuple(hosts)
+        self.lifetime_s = lifetime_s
+        self.max_requests = max_requests
+        self.ports: dict[str, int] = {}
+        self.hits: Counter[str] = Counter()
+        self.methods: Counter[tuple[str, str]] = Counter()
+        self.body_bytes: Counter[str] = Counter()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._servers: list[asyncio.AbstractServer] = []
+        self._stopping: asyncio.Event | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def start(self) -> LinkServer:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._open(), self._loop).result(timeout=10)
+        return self
+
+    async def _open(self) -> None:
+        self._stopping = asyncio.Event()
+        for host in self.hosts:
+            server = await asyncio.start_server(self._handle, host, 0, backlog=1024)
+            self._servers.append(server)
+            self.ports[host] = server.sockets[0].getsockname()[1]
+        self._loop.call_later(self.lifetime_s, self._stopping.set)
+
+    def stop(self) -> None:
+        if not self._thread.is_alive():
+            return
+        asyncio.run_coroutine_threadsafe(self._close(), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+    async def _close(self) -> None:
+        self._stopping.set()
+        for server in self._servers:
+            server.close()
+        for writer in list(self._writers):  # idle keep-alive connections would linger
+            writer.close()
+        await asyncio.sleep(0.05)  # let hanging handlers see the event and close their sockets
+
+    def __enter__(self) -> LinkServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def url(self, path: str, host: str | None = None, scheme: str = "http") -> str:
+        host = host or self.hosts[0]
+        return f"{scheme}://{host}:{self.ports[host]}{path}"
+
+    def reset(self) -> None:
+        self.hits.clear()
+        self.methods.clear()
+        self.body_bytes.clear()
+
+    def stats(self) -> dict:
+        return {
+            "requests": sum(self.hits.values()),
+            "hits": dict(self.hits),
+            "body_bytes": dict(self.body_bytes),
+        }
+
+    # -- protocol --------------------------------------------------------------------------
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
+        try:
+            while not self._stopping.is_set():
+                line = await reader.readline()
+                if not line:
+                    break
+                parts = line.decode("latin-1").split()
+                if len(parts) != 3:
+                    await self._send(writer, 400, b"bad request line", keep=False)
+                    break
+                method, target, _version = parts
+                headers = {}
+                while (header := await reader.readline()) not in (b"\r\n", b"\n", b""):
+                    name, _, value = header.decode("latin-1").partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                if not await self._dispatch(method, target, headers, writer):
+                    break
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            pass
+        finally:
+            self._writers.discard(writer)
+            writer.close()
+
+    async def _send(self, writer, status, body=b"", headers=(), *, keep=True, head=False):
+        lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}"]
+        lines += [f"{k}: {v}" for k, v in headers]
+        lines.append(f"Content-Length: {len(body)}")
+        if not keep:
+            lines.append("Connection: close")
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        if body and not head:
+            writer.write(body)
+        await writer.drain()
+        return keep
+
+    async def _dispatch(self, method: str, target: str, headers: dict, writer) -> bool:
+        path = target.split("?", 1)[0]
+        if path.startswith("/_"):
+            return await self._control(path, writer)
+        self.hits[path] += 1
+        self.methods[(method, path)] += 1
+        if sum(self.hits.values()) > self.max_requests:
+            return await self._send(writer, 503, b"request budget spent", keep=False)
+        keep = headers.get("connection", "").lower() != "close"
+        return await self._route(path, path.strip("/").split("/"), writer, keep, method == "HEAD")
+
+    async def _route(self, path, parts, writer, keep, head) -> bool:
+        kind, args = parts[0], parts[1:]
+
+        def send(status, body=b"", headers=()):
+            return self._send(writer, status, body, headers, keep=keep, head=head)
+
+        if kind == "ok":
+            return await send(200, PAGE, [("Content-Type", "text/html; charset=utf-8")])
+        if kind == "status":
+            return await send(int(args[0]), b"status")
+        if kind == "redirect":
+            return await send(int(args[0]), b"", [("Location", "/" + "/".join(args[1:]))])
+        if kind == "loop":
+            other = "b" if args[1] == "a" else "a"
+            return await send(302, b"", [("Location", f"/loop/{args[0]}/{other}")])
+        if kind == "ratelimit":
+            if self.hits[path] <= int(args[1]):
+                return await send(429, b"slow down", [("Retry-After", args[0])])
+            return await self._route(path, args[2:], writer, keep, head)
+        if kind == "unavailable":
+            return await send(503, b"down", [("Retry-After", args[0])])
+        if kind == "nohead":
+            if head:
+                return await send(405, b"no HEAD here", [("Allow", "GET")])
+            return await self._route(path, args, writer, keep, head)
+        if kind == "slow":
+            await asyncio.sleep(int(args[0]) / 1000)
+            return await self._route(path, args[1:], writer, keep, head)
+        if kind == "big":
+            return await self._big(path, int(args[0]) * 1024 * 1024, writer, head)
+        if kind == "hang":
+            await self._stopping.wait()
+            return False
+        return await send(404, b"no such route")
+
+    async def _big(self, path: str, size: int, writer, head: bool) -> bool:
+        writer.write(f"HTTP/1.1 200 OK\r\nContent-Length: {size}\r\n\r\n".encode())
+        await writer.drain()
+        if head:
+            return True
+        chunk = b"x" * CHUNK
+        sent = 0
+        while sent < size:
+            piece = chunk[: size - sent]
+            writer.write(piece)
+            await writer.drain()  # raises once the client hangs up, which ends the count
+            sent += len(piece)
+            self.body_bytes[path] += len(piece)
+        return True
+
+    async def _control(self, path: str, writer) -> bool:
+        if path == "/_reset":
+            self.reset()
+        body = json.dumps(self.stats()).encode()
+        return await self._send(writer, 200, body, [("Content-Type", "application/json")])
+
+
+def _serve_in_process(hosts: list[str]) -> None:
+    with LinkServer(hosts or ["127.0.0.1"], lifetime_s=900, max_requests=2_000_000) as server:
+        print(json.dumps({"ports": server.ports}), flush=True)
+        sys.stdin.read()  # the parent closes our stdin (or dies) to stop us
+
+
+if __name__ == "__main__":
+    _serve_in_process(sys.argv[1:])
