@@ -50,6 +50,7 @@ class Fetch:
 
 @dataclass
 class _Answer:
+    method: str
     status: int
     headers: dict
     body: bytes | None = None
@@ -227,6 +228,8 @@ class HttpChecker:
 
     async def _attempt(self, method: str, url: str, gate: HostGate, want_body: bool):
         async with gate.slot(), self._in_flight:
+            if method == "HEAD" and gate.head_refused:  # learnt while this request waited
+                method = "GET"
             self.requests += 1
             try:
                 async with self._session.request(method, url, allow_redirects=False) as resp:
@@ -236,7 +239,7 @@ class HttpChecker:
                         body = await _read_up_to(resp.content, self.settings.max_body_bytes)
                     elif size is not None and size <= DRAIN_LIMIT and method != "HEAD":
                         await resp.read()  # small: read it so the connection stays reusable
-                    return _Answer(resp.status, dict(resp.headers), body)
+                    return _Answer(method, resp.status, dict(resp.headers), body)
             except Exception as exc:  # sorted by _failure; anything unknown is re-raised
                 return _failure(exc)
 
@@ -278,8 +281,6 @@ class HttpChecker:
         method = "GET" if want_anchors else "HEAD"
         while True:
             gate = self.gate(current)
-            if gate.head_refused and method == "HEAD":
-                method = "GET"
             outcome = await self._send(method, current, gate, want_anchors)
             if isinstance(outcome, _Failure):
                 fetch = Fetch(
@@ -287,7 +288,7 @@ class HttpChecker:
                 )
                 break
             status = outcome.status
-            if method == "HEAD" and status >= 400 and status not in RATE_LIMITED:
+            if outcome.method == "HEAD" and status >= 400 and status not in RATE_LIMITED:
                 if status in HEAD_REFUSED:
                     gate.head_refused = True
                 method = "GET"  # a refusal or an error status is only believed from a GET

@@ -28,6 +28,7 @@ import json
 import socket
 import sys
 import threading
+import time
 from collections import Counter
 
 PAGE = (
@@ -70,6 +71,9 @@ class LinkServer:
         self.hits: Counter[str] = Counter()
         self.methods: Counter[tuple[str, str]] = Counter()
         self.body_bytes: Counter[str] = Counter()
+        self.arrivals: dict[str, list[float]] = {}  # monotonic times at which each path was asked
+        self.in_flight: Counter[str] = Counter()  # per host, requests being answered now
+        self.peak: Counter[str] = Counter()  # per host ("*" for all), most ever in flight at once
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._servers: list[asyncio.AbstractServer] = []
@@ -117,9 +121,8 @@ class LinkServer:
         return f"{scheme}://{host}:{self.ports[host]}{path}"
 
     def reset(self) -> None:
-        self.hits.clear()
-        self.methods.clear()
-        self.body_bytes.clear()
+        for table in (self.hits, self.methods, self.body_bytes, self.arrivals, self.peak):
+            table.clear()
 
     def stats(self) -> dict:
         return {
@@ -132,6 +135,7 @@ class LinkServer:
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._writers.add(writer)
+        host = writer.get_extra_info("sockname")[0]
         try:
             while not self._stopping.is_set():
                 line = await reader.readline()
@@ -146,7 +150,7 @@ class LinkServer:
                 while (header := await reader.readline()) not in (b"\r\n", b"\n", b""):
                     name, _, value = header.decode("latin-1").partition(":")
                     headers[name.strip().lower()] = value.strip()
-                if not await self._dispatch(method, target, headers, writer):
+                if not await self._dispatch(method, target, headers, writer, host):
                     break
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
@@ -166,16 +170,25 @@ class LinkServer:
         await writer.drain()
         return keep
 
-    async def _dispatch(self, method: str, target: str, headers: dict, writer) -> bool:
+    async def _dispatch(self, method: str, target: str, headers: dict, writer, host) -> bool:
         path = target.split("?", 1)[0]
         if path.startswith("/_"):
             return await self._control(path, writer)
         self.hits[path] += 1
         self.methods[(method, path)] += 1
+        self.arrivals.setdefault(path, []).append(time.monotonic())
         if sum(self.hits.values()) > self.max_requests:
             return await self._send(writer, 503, b"request budget spent", keep=False)
         keep = headers.get("connection", "").lower() != "close"
-        return await self._route(path, path.strip("/").split("/"), writer, keep, method == "HEAD")
+        self.in_flight[host] += 1
+        self.peak[host] = max(self.peak[host], self.in_flight[host])
+        self.peak["*"] = max(self.peak["*"], sum(self.in_flight.values()))
+        try:
+            return await self._route(
+                path, path.strip("/").split("/"), writer, keep, method == "HEAD"
+            )
+        finally:
+            self.in_flight[host] -= 1
 
     async def _route(self, path, parts, writer, keep, head) -> bool:
         kind, args = parts[0], parts[1:]
