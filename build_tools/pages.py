@@ -31,12 +31,24 @@ KIND_LABELS = {
     "dataset": "Datasets",
 }
 FREE_LABELS = {"yes": "Free", "audit": "Free to audit", "paid": "Paid"}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+# Characters that start inline markup anywhere (links, emphasis, code, math, tables), and
+# those that start a block only at the beginning of the text (headings, lists, quotes).
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]|~$])")
+_MD_BLOCK_START = re.compile(r"^(\s*)([#+\->]|\d+)(?=(.))")
 
 
 def md_text(value: object) -> Markup:
     """HTML-escape, then backslash-escape Markdown punctuation, for text in Markdown context."""
-    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(value))))
+    text = _MD_INLINE.sub(r"\\\1", str(escape(value)))
+    return Markup(_MD_BLOCK_START.sub(_escape_block_start, text, count=1))
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    indent, marker = match.group(1), match.group(2)
+    if marker.isdigit():
+        # "1. x" is a list only because of the dot, so the dot is what gets escaped.
+        return indent + marker + ("\\" if match.group(3) in ".)" else "")
+    return indent + "\\" + marker
 
 
 def yaml_string(value: object) -> Markup:
@@ -186,7 +198,7 @@ def generated_pages(model: SiteModel, existing: set[str]) -> list[GeneratedPage]
 def stage_nav(model: SiteModel, number: int, stage_docs: list[str]) -> dict:
     """Navigation entry of one stage: its overview page, then its lessons and guides."""
     stage = model.catalog.stage(number)
-    return {f"{number}. {stage.title}": [stage_uri(number), *stage_docs]}
+    return {f"{number}. {stage.title}": [{"Overview": stage_uri(number)}, *stage_docs]}
 
 
 def build_nav(model: SiteModel, docs: set[str]) -> list:
