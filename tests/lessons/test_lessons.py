@@ -1,0 +1,64 @@
+"""The real lessons: each has its teaching sections and catalog ids, and runs as a plain script.
+
+Running every lesson takes minutes, so those tests carry the ``lessons`` marker; CI sets
+TDL_REQUIRE_LESSONS=1 so that they can never be skipped there.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from build_tools.catalog import load_catalog
+from build_tools.lesson_sections import MIN_QUESTIONS, MIN_RESEARCH, markdown_text, read_sections
+from build_tools.lessons import discover_lessons
+from tests.conftest import ROOT
+
+LESSONS_DIR = ROOT / "docs" / "lessons"
+LESSONS = discover_lessons(LESSONS_DIR, ROOT)
+TEACHING = [lesson for lesson in LESSONS if lesson.meta.kind == "lesson"]
+SCRIPT_TIMEOUT_S = 120  # the budget is 60 s; the margin absorbs a loaded CI machine
+
+
+def test_the_curriculum_has_fourteen_lessons_across_the_learning_stages():
+    assert len(TEACHING) >= 14
+    assert {lesson.stage for lesson in TEACHING} >= {1, 2, 3, 5}
+    templates = {lesson.stage for lesson in LESSONS if lesson.meta.kind == "template"}
+    assert templates >= {4, 6}
+
+
+@pytest.mark.parametrize("lesson", TEACHING, ids=[lesson.id for lesson in TEACHING])
+def test_lesson_has_questions_research_and_known_resources(lesson):
+    sections = read_sections(markdown_text(lesson.path))
+    assert len(sections.questions) >= MIN_QUESTIONS, sections.questions
+    assert len(sections.research) >= MIN_RESEARCH, sections.research
+    known = load_catalog(ROOT / "resources.yml").resources_by_id
+    assert lesson.meta.resources, "a lesson cites the resources it builds on"
+    assert set(lesson.meta.resources) <= set(known)
+    source = lesson.path.read_text(encoding="utf-8")
+    assert "torch.cuda.is_available()" in source or lesson.meta.device == "cpu"
+    assert "assert " in source, "key cells end with assertions on the lesson's outcome"
+    assert "runs in" in source.lower() or "runtime" in source.lower(), "the intro states its runtime"
+
+
+@pytest.mark.lessons
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.id for lesson in LESSONS])
+def test_lesson_runs_as_a_plain_script_on_cpu(lesson, tmp_path):
+    env = {
+        **os.environ,
+        "MPLBACKEND": "Agg",
+        "CUDA_VISIBLE_DEVICES": "",
+        "PYTHONHASHSEED": "0",
+    }
+    result = subprocess.run(
+        [sys.executable, str(lesson.path)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=SCRIPT_TIMEOUT_S,
+    )
+    assert result.returncode == 0, f"{lesson.id} failed:\n{result.stderr[-3000:]}"
