@@ -17,9 +17,18 @@ from build_tools.links_model import VERDICTS, CheckSettings
 
 
 class ExecuteConfig(base.Config):
-    """Lesson execution."""
+    """Lesson execution (see ``build_tools.notebooks``)."""
 
     enabled = c.Type(bool, default=True)
+    # Kernels at once; 0 means one per CPU core.
+    jobs = c.Type(int, default=0)
+    cell_timeout = c.Type((int, float), default=120)
+    lesson_timeout = c.Type((int, float), default=600)
+    cache_dir = c.Type(str, default=".cache/tdl")
+    # Longer text outputs are shortened on the page (the downloadable notebook keeps all).
+    output_lines = c.Type(int, default=60)
+    # Branch holding the published site, where Colab finds the executed notebooks.
+    colab_branch = c.Type(str, default="gh-pages")
 
 
 _LINKS = CheckSettings()  # the link checker's defaults live with its settings

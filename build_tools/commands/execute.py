@@ -1,0 +1,139 @@
+"""``execute``: run lessons into the execution cache and print/write the execution report.
+
+Exit status 0 when every selected lesson ran (or came from the cache) cleanly, 1 when one
+failed (each failure is printed as ``PATH:LINE:COL: cell N: Exception``), 2 for bad options.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import sys
+from pathlib import Path
+
+from build_tools.config import PluginConfigError, load_plugin_config
+from build_tools.execution_report import SITE_REPORT, report_table
+from build_tools.lessons import LessonError, discover_lessons
+from build_tools.notebooks import (
+    ExecuteOptions,
+    Progress,
+    execute_lessons,
+    last_report_path,
+    select_shard,
+)
+from build_tools.problems import add_format_argument, default_format, print_problems
+
+HELP = "execute lessons into the cache and write the execution report"
+_SHARD = re.compile(r"^(\d+)/(\d+)$")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--jobs", type=int, default=None, help="kernels at once (default: cores)")
+    parser.add_argument("--force", action="store_true", help="re-execute even when cached")
+    parser.add_argument(
+        "--only", metavar="GLOB", action="append",
+        help="lessons whose id (stage-1/01-digits) or path matches; may repeat",
+    )
+    parser.add_argument("--shard", metavar="I/N", help="run shard I of N (1-based)")
+    parser.add_argument("--lessons", default="docs/lessons", help="lessons folder")
+    parser.add_argument("--site", default="site", help="site folder for _reports/execution.json")
+    parser.add_argument("--config", default="mkdocs.yml", help="mkdocs.yml with the settings")
+    add_format_argument(parser)
+
+
+class _TerminalProgress(Progress):
+    """A progress bar on a terminal; one line per finished lesson elsewhere (CI logs)."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self.bar = None
+
+    def start(self, total: int) -> None:
+        if not total:
+            return
+        if self.console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            self.bar = Progress(
+                "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), console=self.console, transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("executing", total=total)
+        else:
+            self.console.print(f"executing {total} lesson(s)")
+
+    def started(self, lesson) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, description=f"executing {lesson.id}")
+
+    def finished(self, run) -> None:
+        line = f"{run.status:7} {run.path} ({run.seconds or 0:.1f} s, {run.device or '-'})"
+        if self.bar is not None:
+            self.bar.console.print(line, highlight=False)
+            self.bar.advance(self.task)
+        else:
+            self.console.print(line, highlight=False)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _parse_shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    found = _SHARD.match(text.strip())
+    if not found or not 1 <= int(found.group(1)) <= int(found.group(2)):
+        raise ValueError(f"--shard must be I/N with 1 <= I <= N, got {text!r}")
+    return int(found.group(1)), int(found.group(2))
+
+
+def _matches(lesson, patterns: list[str], root: Path) -> bool:
+    names = [lesson.id, lesson.path.as_posix()]
+    try:
+        names.append(lesson.path.resolve().relative_to(root.resolve()).as_posix())
+    except ValueError:
+        pass
+    return any(fnmatch.fnmatch(name, pattern) for pattern in patterns for name in names)
+
+
+def run(args) -> int:
+    fmt = args.format or default_format()
+    try:
+        shard = _parse_shard(args.shard)
+        if args.jobs is not None and args.jobs < 1:
+            raise ValueError("--jobs must be at least 1")
+        settings = load_plugin_config(args.config).execute
+    except (ValueError, PluginConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    root = Path.cwd()
+    try:
+        lessons = discover_lessons(Path(args.lessons), root)
+    except LessonError as exc:
+        print_problems(exc.problems, fmt)
+        return 1
+    if args.only:
+        lessons = [lesson for lesson in lessons if _matches(lesson, args.only, root)]
+    if shard:
+        lessons = select_shard(lessons, *shard)
+    if not lessons and not shard:
+        print("error: no lessons selected", file=sys.stderr)
+        return 1
+    options = ExecuteOptions.from_settings(settings, root, jobs=args.jobs, force=args.force)
+    report = execute_lessons(lessons, options, root, progress=_TerminalProgress())
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=140)  # CI logs: keep lesson paths whole
+    console.print(report_table(report))
+    report.write(Path(args.site) / SITE_REPORT)
+    report.write(last_report_path(options))
+    if report.failures:
+        print_problems([run.problem() for run in report.failures], fmt)
+        return 1
+    return 0
