@@ -1,0 +1,529 @@
+# ---
+# title: "Recommendations: collaborative filtering with embeddings"
+# summary: Predict how users would rate films they have not seen with a dot-product embedding model, beat the global-mean and film-mean baselines, find hidden genres in the learned embeddings, and face the cold-start problem.
+# stage: 1
+# kind: lesson
+# minutes: 45
+# device: auto
+# resources: [fastai-practical-deep-learning, dive-into-deep-learning, pytorch-tutorials, fastai-data-ethics]
+# prerequisites: [stage-1/01-digits]
+# data: []
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Recommendations: collaborative filtering with embeddings
+#
+# Every streaming service, online shop and news site faces the same question millions of
+# times a day: *of all the things this person has not seen yet, which would they like?*
+# The data available is usually thin. We do not know why someone liked a film; we only
+# know who rated what, and how highly. **Collaborative filtering** turns that thin data into
+# predictions by letting users help each other: if you and I agreed about the films we
+# both saw, your opinion of a film I have not seen is a good guess for mine.
+#
+# The model we train learns, for every user and every film, a short list of numbers called
+# an **embedding**. Nobody tells it what those numbers mean; it invents them so that a
+# user's numbers combined with a film's numbers predict the rating. Embeddings are one of
+# the central ideas of deep learning. The same trick represents words in language models,
+# products in shops and nodes in graphs, and we meet it again in the next lesson.
+#
+# Real rating data sets are large downloads, so we **simulate** one: users and films with
+# hidden tastes, from which we draw ratings. This has a big advantage for learning: we know
+# the truth, so we can check not only *whether* the model predicts well but also *what* it
+# discovered.
+#
+# The plan: generate the ratings; train a working recommender and use it; compare it with
+# two simple baselines; then open it up (embeddings, biases, weight decay), look at what it
+# learned, and finish with its blind spot, the cold-start problem.
+#
+# **Runtime:** about 15 s on a laptop CPU; a GPU is used when one is available.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from torch import nn
+
+torch.manual_seed(0)
+rng = np.random.default_rng(0)
+DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+torch.set_num_threads(1)  # the model is small: one CPU thread is fastest and steadiest
+print("device:", DEVICE)
+
+# %% [markdown]
+# ## A world of users and films
+#
+# Our simulated site has 600 users and 400 films. Each film belongs to one of three genres,
+# and has a hidden position on a two-dimensional "taste map" near the centre of its genre.
+# Each user has a hidden taste vector on the same map. How much a user enjoys a film is the
+# dot product of the two: large when they point the same way, negative when they point in
+# opposite directions. On top of taste, some films are simply better than others (a film
+# *bias*) and some users rate everything generously (a user bias). Ratings are rounded to
+# whole stars between 1 and 5, with some noise, because people are not consistent.
+#
+# Two features of real data are built in, because they matter later. Users differ wildly in
+# how much they rate: most rate a few dozen films, a few rate very many, and some only two
+# or three. And popular films are rated far more often than obscure ones.
+
+# %%
+n_users, n_films = 600, 400
+genre_names = ["comedy", "drama", "documentary"]
+angles = np.deg2rad([90, 210, 330])  # three genre centres, evenly spread on the map
+genre_centres = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+genre = rng.integers(0, 3, n_films)
+film_taste = genre_centres[genre] + 0.3 * rng.standard_normal((n_films, 2))
+user_taste = 0.7 * rng.standard_normal((n_users, 2))
+film_bias = rng.normal(0, 0.4, n_films)
+user_bias = rng.normal(0, 0.3, n_users)
+
+ratings_per_user = np.clip(rng.geometric(1 / 30, n_users), 2, 200)
+popularity = np.exp(rng.normal(0, 1, n_films))
+popularity /= popularity.sum()
+users = np.concatenate([np.full(k, u) for u, k in enumerate(ratings_per_user)])
+films = np.concatenate(
+    [rng.choice(n_films, size=k, replace=False, p=popularity) for k in ratings_per_user]
+)
+enjoyment = (
+    3.3
+    + user_bias[users]
+    + film_bias[films]
+    + (user_taste[users] * film_taste[films]).sum(axis=1)
+    + rng.normal(0, 0.4, len(users))
+)
+stars = np.clip(np.round(enjoyment), 1, 5).astype(np.float32)
+
+# Hold out a fifth of the ratings: the model must predict ratings it never saw.
+order = rng.permutation(len(stars))
+n_train = int(0.8 * len(stars))
+train_idx, valid_idx = order[:n_train], order[n_train:]
+print(f"{len(stars)} ratings: {n_train} for training, {len(valid_idx)} held out")
+print(f"only {len(stars) / (n_users * n_films):.1%} of all user-film pairs are rated")
+print("stars 1..5:", np.bincount(stars.astype(int), minlength=6)[1:])
+
+# %% [markdown]
+# Less than 8% of the possible user-film pairs have a rating. The task is to fill in the
+# rest of that mostly empty table, and we measure success on the held-out fifth with the
+# **root mean squared error** (RMSE): the typical size of a prediction's error, in stars.
+#
+# ## The working result
+#
+# Here is the model. It keeps a table of 8 numbers per user and 8 per film. Its predicted
+# rating is an overall average, plus the user's bias, plus the film's bias, plus the dot
+# product of the user's and the film's 8 numbers. Training adjusts all those numbers by
+# gradient descent, exactly like the digit network of the previous lesson.
+
+
+# %%
+def to_tensor(array):
+    return torch.tensor(array, device=DEVICE)
+
+
+u_train, f_train, r_train = (to_tensor(a[train_idx]) for a in (users, films, stars))
+u_valid, f_valid, r_valid = (to_tensor(a[valid_idx]) for a in (users, films, stars))
+
+
+class DotProductBias(nn.Module):
+    """rating = mean + user bias + film bias + user embedding · film embedding"""
+
+    def __init__(self, n_users, n_films, dim=8, use_embeddings=True):
+        super().__init__()
+        self.user_emb = nn.Embedding(n_users, dim)
+        self.film_emb = nn.Embedding(n_films, dim)
+        self.user_bias = nn.Embedding(n_users, 1)
+        self.film_bias = nn.Embedding(n_films, 1)
+        self.mean = nn.Parameter(torch.tensor(3.0))
+        self.use_embeddings = use_embeddings
+        nn.init.normal_(self.user_emb.weight, std=0.1)
+        nn.init.normal_(self.film_emb.weight, std=0.1)
+        nn.init.zeros_(self.user_bias.weight)
+        nn.init.zeros_(self.film_bias.weight)
+
+    def forward(self, u, f):
+        rating = self.mean + self.user_bias(u)[:, 0] + self.film_bias(f)[:, 0]
+        if self.use_embeddings:
+            rating = rating + (self.user_emb(u) * self.film_emb(f)).sum(dim=1)
+        return rating
+
+    def penalty(self, u, f):
+        """Squared size of the parameters each rating touches (for weight decay)."""
+        sizes = (
+            self.user_emb(u).pow(2).sum(1)
+            + self.film_emb(f).pow(2).sum(1)
+            + self.user_bias(u)[:, 0] ** 2
+            + self.film_bias(f)[:, 0] ** 2
+        )
+        return sizes.mean()
+
+
+def rmse(prediction, target):
+    return ((prediction - target) ** 2).mean().sqrt().item()
+
+
+def train(model, weight_decay=0.1, epochs=150, lr=0.03):
+    """Full-batch Adam on the training ratings; RMSE history on training and held-out data."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    history = []
+    for _ in range(epochs):
+        prediction = model(u_train, f_train)
+        mse = ((prediction - r_train) ** 2).mean()
+        loss = mse + weight_decay * model.penalty(u_train, f_train)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        with torch.no_grad():
+            history.append((mse.sqrt().item(), rmse(model(u_valid, f_valid), r_valid)))
+    return np.array(history)
+
+
+torch.manual_seed(0)
+model = DotProductBias(n_users, n_films).to(DEVICE)
+history = train(model)
+model_rmse = history[-1, 1]
+print(f"held-out RMSE: {model_rmse:.3f} stars")
+assert model_rmse < 0.7
+
+# %% [markdown]
+# The model's predictions on ratings it never saw are off by about 0.6 stars on average
+# (in the root-mean-square sense). A recommender does not need more than that to be useful:
+# for any user, score every film they have not rated and show the best. Let us do it for
+# one user, and compare with what we secretly know about their taste.
+
+
+# %%
+def recommend(model, user, k=5):
+    seen = films[users == user]
+    candidates = np.setdiff1d(np.arange(n_films), seen)
+    with torch.no_grad():
+        scores = (
+            model(torch.full((len(candidates),), user, device=DEVICE), to_tensor(candidates))
+            .cpu()
+            .numpy()
+        )
+    best = np.argsort(-scores)[:k]
+    return candidates[best], scores[best]
+
+
+user = int(np.argmax(ratings_per_user >= 40))  # someone with a decent history
+true_affinity = genre_centres @ user_taste[user]  # how much they like each genre centre
+print(f"user {user} rated {ratings_per_user[user]} films; hidden genre affinities:")
+for name, value in zip(genre_names, true_affinity, strict=True):
+    print(f"  {name:>12}: {value:+.2f}")
+print("top recommendations:")
+for film, score in zip(*recommend(model, user), strict=True):
+    print(f"  film {film:3d} ({genre_names[genre[film]]}), predicted {score:.2f} stars")
+
+# %% [markdown]
+# The model has never been told the genres, yet its suggestions for this user come from the
+# genre their hidden taste favours. It worked that out from ratings alone, by noticing which
+# films tend to be liked by the same people.
+#
+# ## Is 0.6 stars good? Two baselines
+#
+# As in every lesson, a number means little without a baseline. Two simple predictions
+# come to mind:
+#
+# - the **global mean**: predict the average rating of the whole training set, for
+#   everyone and everything;
+# - the **film mean**: predict a film's average training rating, whoever asks (a
+#   "most-liked films" list). Films with no training rating fall back to the global mean.
+
+# %%
+global_mean = stars[train_idx].mean()
+sums = np.bincount(films[train_idx], weights=stars[train_idx], minlength=n_films)
+counts = np.bincount(films[train_idx], minlength=n_films)
+film_mean = np.where(counts > 0, sums / np.maximum(counts, 1), global_mean)
+
+target = stars[valid_idx]
+global_rmse = np.sqrt(((global_mean - target) ** 2).mean())
+film_mean_rmse = np.sqrt(((film_mean[films[valid_idx]] - target) ** 2).mean())
+print(f"global mean   RMSE {global_rmse:.3f}")
+print(f"film mean     RMSE {film_mean_rmse:.3f}")
+print(
+    f"our model     RMSE {model_rmse:.3f}  "
+    f"({1 - model_rmse / film_mean_rmse:.0%} lower than the film mean)"
+)
+assert film_mean_rmse < global_rmse
+assert model_rmse < film_mean_rmse - 0.25
+
+# %% [markdown]
+# The film mean improves on the global mean only a little: knowing which films are good
+# helps, but people disagree about films much more than films differ in overall quality.
+# Our model cuts the error of the film mean by about 40%, because it is the only one of the
+# three that *personalises*: it predicts different ratings of the same film for different
+# people.
+#
+# How much better could anyone do? We generated the data, so we know there is noise of
+# 0.4 stars on every rating, plus the rounding to whole stars: even a model that knew every
+# hidden taste perfectly would have an RMSE of roughly 0.5. Our model closes most of the gap
+# between the film mean and that floor.
+#
+# ## Opening the box
+#
+# ### An embedding is a lookup table
+#
+# `nn.Embedding(600, 8)` is nothing more than a 600×8 matrix of parameters; calling it with
+# user ids returns the corresponding rows. The name comes from the view that each user is
+# *embedded* as a point in an 8-dimensional space. Looking up a row is the same as
+# multiplying a one-hot vector (all zeros except a 1 at the user's position) by the matrix,
+# which is why it fits into a network like any other layer and receives gradients like any
+# other weight. The lookup is just much faster than the multiplication. A two-line check:
+
+# %%
+one_hot = torch.zeros(1, n_users, device=DEVICE)
+one_hot[0, user] = 1.0
+via_matmul = one_hot @ model.user_emb.weight
+via_lookup = model.user_emb(torch.tensor([user], device=DEVICE))
+print("lookup equals one-hot matrix product:", torch.allclose(via_matmul, via_lookup))
+assert torch.allclose(via_matmul, via_lookup)
+
+# %% [markdown]
+# ### What do the embeddings and the biases each contribute?
+#
+# The model has two parts: the biases (a general rating level for each user and each film)
+# and the dot product of embeddings (the personal match between a user and a film). We can
+# switch off the embeddings and train the biases alone. That is a stronger baseline than
+# the film mean (it also knows each user's generosity), and it tells us how much of the
+# gain comes from personalisation.
+#
+# At the same time we look at **weight decay**, the `penalty` term added to the loss. It
+# charges the model for large embedding and bias values, so it cannot give a user or a film
+# an extreme value on the strength of two or three ratings. Without it, the model can
+# memorise the training ratings. Plotting both errors during training shows what happens.
+
+# %%
+torch.manual_seed(0)
+biases_only = DotProductBias(n_users, n_films, use_embeddings=False).to(DEVICE)
+history_biases = train(biases_only)
+torch.manual_seed(0)
+no_decay = DotProductBias(n_users, n_films).to(DEVICE)
+history_no_decay = train(no_decay, weight_decay=0.0)
+
+print(f"biases only              RMSE {history_biases[-1, 1]:.3f}")
+print(
+    f"embeddings, no decay     RMSE {history_no_decay[-1, 1]:.3f}  "
+    f"(training RMSE {history_no_decay[-1, 0]:.3f})"
+)
+print(f"embeddings, decay 0.1    RMSE {model_rmse:.3f}  (training RMSE {history[-1, 0]:.3f})")
+assert history_biases[-1, 1] < film_mean_rmse
+assert model_rmse < history_biases[-1, 1] - 0.2
+assert history_no_decay[-1, 1] > model_rmse + 0.1
+
+fig, ax = plt.subplots(figsize=(7, 3.6))
+for hist, label, colour in [
+    (history, "embeddings + weight decay", "tab:blue"),
+    (history_no_decay, "embeddings, no weight decay", "tab:red"),
+    (history_biases, "biases only", "tab:green"),
+]:
+    ax.plot(hist[:, 0], color=colour, linestyle=":", linewidth=1)
+    ax.plot(hist[:, 1], color=colour, label=label)
+ax.axhline(film_mean_rmse, color="grey", linestyle="--", label="film-mean baseline")
+ax.set_ylim(0.25, 1.1)
+ax.set_xlabel("epoch")
+ax.set_ylabel("RMSE (stars)")
+ax.set_title("Held-out error (solid) and training error (dotted)", fontsize=10)
+ax.legend(fontsize=8)
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Three stories in one picture:
+#
+# - **Biases only** (green) ends a little below the film-mean baseline: knowing which users
+#   are generous helps a bit. Its training and held-out errors stay close, because a model
+#   this simple cannot memorise much.
+# - **Embeddings without weight decay** (red) is the classic picture of *overfitting*. Its
+#   training error keeps falling, while the held-out error reaches its best early and then
+#   climbs: the model is fitting the noise in the training ratings, and users with only a
+#   handful of ratings get embeddings tuned to exactly those ratings.
+# - **Embeddings with weight decay** (blue) trains almost as fast but settles at the lowest
+#   held-out error. The penalty is the difference between a model that memorises and one
+#   that generalises.
+#
+# ### What did the model discover?
+#
+# The model was never given genres or taste maps, only user ids, film ids and stars. If its
+# embeddings are meaningful, films of the same genre should lie close together in the
+# 8-dimensional embedding space. We cannot plot 8 dimensions, so we project the film
+# embeddings onto their two main directions (a principal component analysis, computed with
+# a singular value decomposition) and colour each film by its secret genre. We also compare
+# the learned film biases with the true ones.
+
+# %%
+film_vectors = model.film_emb.weight.detach().cpu().numpy()
+centred = film_vectors - film_vectors.mean(axis=0)
+_, singular_values, directions = np.linalg.svd(centred, full_matrices=False)
+projected = centred @ directions[:2].T
+learned_bias = model.film_bias.weight.detach().cpu().numpy()[:, 0]
+well_rated = counts >= 5  # films with enough ratings to have learned something
+bias_corr = np.corrcoef(learned_bias[well_rated], film_bias[well_rated])[0, 1]
+
+print("singular values of the film embeddings:", np.round(singular_values, 1))
+print(f"correlation of learned and true film biases: {bias_corr:.2f}")
+
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.3))
+for g, name in enumerate(genre_names):
+    chosen = well_rated & (genre == g)
+    axes[0].scatter(*projected[chosen].T, s=12, label=name, alpha=0.8)
+axes[0].scatter(*projected[~well_rated].T, s=8, c="lightgrey", label="fewer than 5 ratings")
+axes[0].set_title("Film embeddings, projected to 2-D, coloured by hidden genre", fontsize=10)
+axes[0].legend(fontsize=8)
+axes[1].scatter(film_bias[well_rated], learned_bias[well_rated], s=10)
+axes[1].set_xlabel("true film bias (hidden)")
+axes[1].set_ylabel("learned film bias")
+axes[1].set_title(f"Film biases: correlation {bias_corr:.2f}", fontsize=10)
+plt.tight_layout()
+plt.show()
+
+# Do the embeddings know the genres? Label each film like its nearest neighbours.
+distances = ((centred[:, None, :] - centred[None, :, :]) ** 2).sum(axis=2)
+np.fill_diagonal(distances, np.inf)
+neighbours = np.argsort(distances, axis=1)[:, :5]
+votes = np.array([np.bincount(genre[n], minlength=3).argmax() for n in neighbours])
+genre_acc = (votes == genre)[well_rated].mean()
+print(f"genre of a film guessed from its 5 nearest films in embedding space: {genre_acc:.0%}")
+assert genre_acc > 0.85
+assert bias_corr > 0.8
+
+# %% [markdown]
+# The left panel is the payoff. Three clusters appear, one per genre, with no genre labels
+# anywhere in the training data. Two of the singular values are much larger than the rest,
+# which says the model's 8 dimensions mostly live in a 2-dimensional plane, just like the
+# hidden taste map we generated (the other 6 dimensions hold small, mostly noisy values,
+# kept in check by weight decay). The model recovered the *structure* of the world from
+# behaviour alone. Rotations and reflections of the map are arbitrary, so do not expect
+# "comedy" to appear at the top: only the relative positions carry meaning.
+#
+# The grey points are films with fewer than five ratings. Most of them sit between the
+# clusters, near the centre, where weight decay keeps embeddings that had too little
+# evidence to move: the model's way of saying "no idea yet". The right panel shows
+# the same for quality: films the simulation made better get higher learned biases.
+#
+# This is what makes embeddings useful beyond prediction. A film's embedding can find
+# similar films ("people who liked this also liked"), cluster a catalogue, or feed another
+# model as a compact description of the film.
+#
+# ## The cold-start problem
+#
+# The embeddings are learned from ratings, so a user or a film without ratings has no
+# embedding worth the name. A brand-new user's embedding is just its random starting point,
+# shrunk by weight decay, and the model's prediction for them collapses to the mean plus
+# the film's bias: essentially the film-mean baseline. The same holds, less severely, for
+# users with only a handful of ratings. We can measure this by splitting the held-out
+# ratings by how many training ratings their user has.
+
+# %%
+train_count = np.bincount(users[train_idx], minlength=n_users)
+valid_users = users[valid_idx]
+with torch.no_grad():
+    model_pred = model(u_valid, f_valid).cpu().numpy()
+baseline_pred = film_mean[films[valid_idx]]
+
+groups = [(1, 5), (6, 15), (16, 40), (41, 10_000)]
+labels, model_err, baseline_err = [], [], []
+for low, high in groups:
+    mask = (train_count[valid_users] >= low) & (train_count[valid_users] <= high)
+    labels.append(f"{low}-{high}" if high < 10_000 else f"{low}+")
+    model_err.append(np.sqrt(((model_pred[mask] - target[mask]) ** 2).mean()))
+    baseline_err.append(np.sqrt(((baseline_pred[mask] - target[mask]) ** 2).mean()))
+    print(
+        f"users with {labels[-1]:>6} training ratings: {mask.sum():4d} held-out ratings, "
+        f"model {model_err[-1]:.3f}, film mean {baseline_err[-1]:.3f}"
+    )
+
+x = np.arange(len(groups))
+plt.figure(figsize=(7, 3.4))
+plt.bar(x - 0.2, baseline_err, width=0.4, label="film-mean baseline", color="grey")
+plt.bar(x + 0.2, model_err, width=0.4, label="embedding model", color="tab:blue")
+plt.xticks(x, labels)
+plt.xlabel("number of training ratings of the user")
+plt.ylabel("held-out RMSE (stars)")
+plt.title("The less we know about a user, the smaller the model's advantage", fontsize=10)
+plt.ylim(0, 1.25)
+plt.legend(fontsize=8, loc="upper center", ncol=2)
+plt.tight_layout()
+plt.show()
+gain = 1 - np.array(model_err) / np.array(baseline_err)  # fraction of baseline error removed
+print("error removed relative to the film mean:", [f"{g:.0%}" for g in gain])
+assert model_err[-1] < model_err[0]
+assert gain[0] < gain[-1] - 0.1
+
+# %% [markdown]
+# For users with dozens of ratings, the model removes about 40% of the film mean's error.
+# For users with five or fewer training ratings, it has to place them on the taste map
+# from a few numbers, its own error is far higher, and its advantage shrinks to well under
+# half of that. With no ratings at all there would be no advantage left.
+#
+# What do real systems do about it? Some common answers, each with its own trade-offs:
+#
+# - **Ask.** Many services ask new users to rate or pick a few items during sign-up. A few
+#   well-chosen items (ones that divide opinion, not ones everybody likes) place a user on
+#   the taste map quickly.
+# - **Fall back to a baseline.** Show popular, well-rated items until enough ratings arrive.
+#   That is exactly the film-mean baseline, which is why it is worth building well.
+# - **Use side information.** A new film has a genre, a director, a description; a new user
+#   may have a country or a device. A model can map those features to a starting embedding.
+#   Be careful what you use: features such as age or gender can make recommendations
+#   stereotyped or discriminatory, and the data ethics page of this stage discusses why.
+# - **Explore.** Show some items *because* the model is unsure about them, to learn more.
+#   This is a trade-off between showing what is probably good now and learning what is good
+#   later, the same exploration dilemma that reinforcement learning studies in stage 5.
+#
+# There is also a subtler problem here. In our simulation, which films a user rated was
+# random apart from popularity. In a real service, users mostly rate what the recommender
+# showed them. A model trained on those ratings learns more about the items it already
+# recommends, recommends them more, and so on: a **feedback loop** that can narrow what
+# people see and make popular items ever more popular. Holding out random test data, as we
+# did, cannot reveal it, because the bias is in what gets collected.
+#
+# ## What we did
+#
+# - We simulated ratings from hidden tastes, so we could check not only the accuracy of
+#   the model but what it learned.
+# - We trained a dot-product model with biases, used it to recommend films, and measured it
+#   against the global mean and the film mean: it cut the film mean's RMSE by about 40%.
+# - We saw that an embedding is a lookup table trained by gradient descent, that the
+#   biases alone barely beat the film mean, and that weight decay is what stops the
+#   embeddings from memorising the training ratings.
+# - We found the hidden genres and film qualities in the learned parameters, without ever
+#   giving them to the model.
+# - We measured the cold-start problem and discussed how real systems work around it, and
+#   the feedback loops that recommendations create.
+#
+# ## Questions
+#
+# 1. Why is the film mean only slightly better than the global mean here, while the
+#    embedding model is much better than both?
+# 2. What is stored in `nn.Embedding(600, 8)`, and why is looking up a row equivalent to
+#    multiplying a one-hot vector by a matrix?
+# 3. What would the model predict for a user who has no ratings at all? Which baseline does
+#    that prediction resemble?
+# 4. In the training curves, why does the held-out error of the model without weight decay
+#    rise while its training error keeps falling? Which users are most affected?
+# 5. Why did the biases-only model need embeddings to do much better? What can a dot
+#    product of embeddings express that two biases cannot?
+# 6. The film embeddings form three clusters even though no genres were given. Where did
+#    the information about genres come from?
+# 7. Why is it impossible to say which learned dimension means "comedy"? What stays the
+#    same under a rotation of all user and film embeddings?
+# 8. Why can a held-out test set drawn from the collected ratings not reveal a feedback
+#    loop between a recommender and the data it is trained on?
+#
+# ## Further research
+#
+# - Change the embedding size (1, 2, 4, 32) and the weight decay (0.01 to 1). Plot the
+#   held-out RMSE against each. Does the best embedding size match the 2 dimensions the
+#   simulation used? Look at the singular values in each case.
+# - Implement one cold-start remedy: give a new user a short "onboarding" of five films to
+#   rate, chosen by you, then fit only that user's embedding and bias with the film
+#   embeddings frozen. How much do five well-chosen films help compared with five popular
+#   ones?
+# - Replace the dot product with a small neural network that takes the concatenated user
+#   and film embeddings and outputs a rating. Is it better than the dot product on this
+#   data? Why might it be, or not be, given how the ratings were generated?
+# - Simulate a feedback loop: for several rounds, let each user rate only the films the
+#   current model ranks highest for them, retrain, and track how many different films get
+#   rated at all. What happens to the less popular films?
