@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import http
 import os
+import re
 import socket
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -34,6 +35,7 @@ TRANSIENT = {408, 429, 502, 503, 504}
 # Bodies this small are read so the connection can be reused; larger ones are cut off.
 DRAIN_LIMIT = 64 * 1024
 MAX_HOST_INTERVAL_S = 10.0
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -135,7 +137,7 @@ def malformed(url: str) -> str | None:
         return f"malformed URL: scheme '{parts.scheme}' is not http or https"
     if not parts.hostname:
         return "malformed URL: no host"
-    if any(ch.isspace() or ord(ch) < 32 for ch in url):
+    if _SPACE_OR_CONTROL.search(url):
         return "malformed URL: contains spaces or control characters"
     return None
 

@@ -12,7 +12,6 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from build_tools.catalog import CatalogError
 from build_tools.config import PluginConfigError, load_plugin_config
 from build_tools.links import check, collect, report
 from build_tools.links_model import CheckSettings
@@ -113,9 +112,14 @@ def run(args) -> int:
     except (PluginConfigError, UsageError) as exc:
         print(f"linkcheck: {exc}", file=sys.stderr)
         return 2
+    catalog_errors: tuple = ()
+    if catalog is not None:  # the pydantic models load only for runs that read a catalog
+        from build_tools.catalog import CatalogError
+
+        catalog_errors = (CatalogError,)
     try:
         collection = collect(catalog, site, _site_url(Path(args.config)) if site else None)
-    except CatalogError as exc:
+    except catalog_errors as exc:
         print_problems(exc.problems, fmt)
         print("linkcheck: fix the catalog first ('python -m build_tools check')", file=sys.stderr)
         return 2

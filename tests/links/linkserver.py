@@ -74,6 +74,7 @@ class LinkServer:
         self.arrivals: dict[str, list[float]] = {}  # monotonic times at which each path was asked
         self.in_flight: Counter[str] = Counter()  # per host, requests being answered now
         self.peak: Counter[str] = Counter()  # per host ("*" for all), most ever in flight at once
+        self.connections = 0  # accepted; far fewer than requests when clients keep them alive
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._servers: list[asyncio.AbstractServer] = []
@@ -123,10 +124,12 @@ class LinkServer:
     def reset(self) -> None:
         for table in (self.hits, self.methods, self.body_bytes, self.arrivals, self.peak):
             table.clear()
+        self.connections = 0
 
     def stats(self) -> dict:
         return {
             "requests": sum(self.hits.values()),
+            "connections": self.connections,
             "hits": dict(self.hits),
             "body_bytes": dict(self.body_bytes),
         }
@@ -135,6 +138,7 @@ class LinkServer:
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._writers.add(writer)
+        self.connections += 1
         host = writer.get_extra_info("sockname")[0]
         try:
             while not self._stopping.is_set():
