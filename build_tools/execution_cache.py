@@ -271,6 +271,7 @@ def atomic_write(path: Path, content: bytes) -> bool:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(content)
+        os.chmod(scratch, 0o644)  # mkstemp creates private files; these are published
         os.replace(scratch, path)
     except BaseException:
         Path(scratch).unlink(missing_ok=True)

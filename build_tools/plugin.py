@@ -10,12 +10,14 @@ import logging
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
+from build_tools.atomic_site import AtomicSite
 from build_tools.catalog import Catalog, CatalogError, load_catalog
 from build_tools.config import TdlPluginConfig
 from build_tools.lessons import Lesson, LessonError, cross_check, discover_lessons
+from build_tools.notebook_site import NotebookSite
 from build_tools.pages import SiteModel, build_nav, generated_pages
 from build_tools.problems import format_problems
 
@@ -32,6 +34,9 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
         self.lessons: list[Lesson] = []
         self.model: SiteModel | None = None
         self._user_nav = False
+        self.notebooks: NotebookSite | None = None
+        self.site = AtomicSite()
+        self.dirty = False
 
     # -- paths -----------------------------------------------------------------------------
 
@@ -48,6 +53,7 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
+        self.dirty = dirty
 
     def on_config(self, config):
         """Load and validate the catalog and lessons; stop the build with located errors."""
@@ -72,6 +78,8 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
             )
         self.model = SiteModel.build(self.catalog, self.lessons)
         self._user_nav = config.nav is not None
+        self.notebooks = NotebookSite(self.config.execute, root, self.lessons)
+        self.notebooks.configure(config)
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -79,9 +87,44 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
         existing = {f.src_uri for f in files}
         for page in generated_pages(self.model, existing):
             files.append(File.generated(config, page.src_uri, content=page.content))
+        report = self.notebooks.report_page() if self.notebooks else None
+        if report is not None and report.src_uri not in existing:
+            files.append(File.generated(config, report.src_uri, content=report.content))
         if not self._user_nav:
             config.nav = build_nav(self.model, {f.src_uri for f in files})
         return files
+
+    # -- executed lessons and the atomic site (notebook_site, atomic_site) ----------------
+
+    @event_priority(100)  # before anything writes to site_dir
+    def on_pre_build(self, config) -> None:
+        """Build into a staging folder; execute every lesson, or take it from the cache."""
+        if not self.dirty:  # a dirty build updates the existing site in place
+            self.site.begin(config)
+        self.notebooks.execute()
+
+    @event_priority(50)  # before mkdocs-jupyter reads the page's source
+    def on_pre_page(self, page, config, files):
+        """Render a lesson from its executed notebook instead of its ``.py`` source."""
+        self.notebooks.use_executed(page)
+        return page
+
+    def on_page_content(self, html, page, config, files):
+        """Light lesson pages: shared stylesheet, images as files, downloads and runtime."""
+        return self.notebooks.page_content(html, page, config)
+
+    def _publish_lessons(self, config) -> None:
+        self.notebooks.publish(config)
+
+    @event_priority(-100)  # after every plugin has written its files
+    def _publish_site(self, config) -> None:
+        self.site.commit()
+
+    on_post_build = CombinedEvent(_publish_lessons, _publish_site)
+
+    def on_build_error(self, error) -> None:
+        """Keep the last good site: drop the staging folder."""
+        self.site.discard()
 
     def on_serve(self, server, config, builder):
         """Rebuild when the catalog changes, not only when docs/ does."""

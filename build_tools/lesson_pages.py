@@ -1,0 +1,109 @@
+"""What a lesson page shows besides the notebook: shortened outputs, downloads, Colab, runtime.
+
+The page renders a copy of the executed notebook whose long text outputs are shortened
+(the downloadable notebook keeps them whole); above the notebook sits a bar with the
+downloads, an "Open in Colab" link and the runtime and device from the execution report.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import escape
+from urllib.parse import quote
+
+from build_tools.execution_report import LessonRun, format_memory, format_seconds
+
+MAX_LINE_CHARS = 2000
+TAIL_LINES = 10
+_GITHUB = re.compile(r"^https?://github\.com/([^/\s]+)/([^/\s]+?)(?:\.git)?/?$")
+
+
+def shorten_text(text: str, max_lines: int) -> str:
+    """Keep the head and tail of long text, saying how much was left out."""
+    lines = text.splitlines(keepends=True)
+    lines = [
+        line if len(line) <= MAX_LINE_CHARS else line[:MAX_LINE_CHARS] + " [… line shortened]\n"
+        for line in lines
+    ]
+    if max_lines <= 0 or len(lines) <= max_lines:
+        return "".join(lines)
+    tail = min(TAIL_LINES, max_lines // 3)
+    head = max_lines - tail
+    hidden = len(lines) - head - tail
+    note = f"[… {hidden} more lines; the downloadable notebook has the full output]\n"
+    return "".join(lines[:head] + [note] + lines[len(lines) - tail :])
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else value
+
+
+def page_notebook(executed: bytes, max_lines: int) -> bytes:
+    """The copy of an executed notebook that the page renders: long text outputs shortened."""
+    nb = json.loads(executed)
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                output["text"] = shorten_text(_text(output.get("text", "")), max_lines)
+            elif "text/plain" in output.get("data", {}) and len(output["data"]) == 1:
+                data = output["data"]
+                data["text/plain"] = shorten_text(_text(data["text/plain"]), max_lines)
+    return (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def colab_url(repo_url: str | None, branch: str, site_path: str) -> str | None:
+    """Colab opens notebooks from GitHub: the executed notebook on the published branch."""
+    found = _GITHUB.match((repo_url or "").strip())
+    if not found or not branch:
+        return None
+    owner, repo = found.groups()
+    return (
+        f"https://colab.research.google.com/github/{quote(owner)}/{quote(repo)}"
+        f"/blob/{quote(branch)}/{quote(site_path)}"
+    )
+
+
+def run_sentence(run: LessonRun | None) -> str:
+    if run is None or run.seconds is None:
+        return "Not executed in this build."
+    device = (run.device or "cpu").upper()
+    memory = f", peak memory {format_memory(run.peak_memory_mb)}" if run.peak_memory_mb else ""
+    return f"Executed when the site was built: {format_seconds(run.seconds)} on {device}{memory}."
+
+
+def lesson_bar(
+    notebook_name: str | None, script_name: str, colab: str | None, run: LessonRun | None
+) -> str:
+    """The HTML bar placed under a lesson's title (no notebook link when not executed)."""
+    links = []
+    if notebook_name:
+        links.append(
+            f'<a class="md-button" href="{escape(notebook_name)}" download>'
+            "Download notebook (.ipynb)</a>"
+        )
+    links.append(
+        f'<a class="md-button" href="{escape(script_name)}" download>Download script (.py)</a>'
+    )
+    if colab:
+        links.append(
+            f'<a class="md-button" href="{escape(colab)}" target="_blank" rel="noopener">'
+            "Open in Colab</a>"
+        )
+    data = ""
+    if run is not None and run.seconds is not None:
+        data = f' data-seconds="{run.seconds:.1f}" data-device="{escape(run.device or "cpu")}"'
+    return (
+        f'<div class="tdl-lesson-bar" data-search-exclude="true"{data}>'
+        + "".join(links)
+        + f'<p class="tdl-lesson-run">{escape(run_sentence(run))}</p></div>'
+    )
+
+
+def insert_after_title(page_html: str, fragment: str) -> str:
+    """Put ``fragment`` right after the first ``</h1>``, or first when there is none."""
+    end = page_html.find("</h1>")
+    if end < 0:
+        return fragment + page_html
+    end += len("</h1>")
+    return page_html[:end] + fragment + page_html[end:]

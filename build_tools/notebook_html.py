@@ -1,0 +1,231 @@
+"""Make mkdocs-jupyter's notebook HTML light and searchable, without changing how it looks.
+
+mkdocs-jupyter inlines its whole stylesheet (~590 KB), the copy-button script and a
+MathJax/Mermaid loader from a CDN into every notebook page, repeats each code cell as
+hidden text for the copy button, and embeds plots as base64. :func:`lighten` rewrites one
+page's notebook HTML in a single streaming pass:
+
+- ``<style>`` and inline ``<script>`` blocks move out (the caller writes them once as shared
+  files); scripts from other hosts are dropped so pages load nothing from third parties;
+- the copy button copies the highlighted code itself, so the hidden duplicate goes, and its
+  icon is drawn by the shared stylesheet instead of an inline SVG per cell;
+- prompts, the "Copied!" notice, cell tags and outputs are marked ``data-search-exclude``
+  (Material's search skips them), heading anchors become Material ``headerlink``\\ s;
+- ``data:`` images become files beside the page.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import binascii
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+VOID = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr",
+}
+EXCLUDE = ("data-search-exclude", "true")
+_DATA_URI = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,(.*)$", re.DOTALL)
+
+
+@dataclass
+class LightPage:
+    """A page's lightened HTML and what was taken out of it."""
+
+    html: str
+    styles: list[str] = field(default_factory=list)
+    scripts: list[str] = field(default_factory=list)
+    images: dict[str, bytes] = field(default_factory=dict)
+
+
+def _classes(attrs: list[tuple[str, str | None]]) -> set[str]:
+    for name, value in attrs:
+        if name == "class" and value:
+            return set(value.split())
+    return set()
+
+
+def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
+    parts = [tag]
+    for name, value in attrs:
+        parts.append(name if value is None else f'{name}="{html.escape(value, quote=True)}"')
+    return "<" + " ".join(parts) + ">"
+
+
+def _style_texts(text: str) -> list[str]:
+    """A style block's CSS. mkdocs-jupyter writes one block as the repr() of a Python list
+    of stylesheets (``['...']``), which breaks the rule after it; unwrap that list."""
+    if text.startswith("[") and text.endswith("]"):
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            value = None
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return [item.strip() for item in value if item.strip()]
+    return [text]
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 24:
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+class _Lightener(HTMLParser):
+    """Streams HTML through unchanged except for the rules in the module docstring."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.page = LightPage(html="")
+        self.stack: list[tuple[str, str]] = []  # (tag as read, tag as written)
+        self.dropping = 0  # depth of an element being removed with its content
+        self.capture: list[str] | None = None
+        self.capture_kind = ""
+        self.keep_capture = False
+        self.copy_target: str | None = None
+
+    # -- start tags ---------------------------------------------------------------------
+
+    def handle_starttag(self, tag, attrs):
+        if self.dropping:
+            if tag not in VOID:
+                self.dropping += 1
+            return
+        if tag in ("style", "script"):
+            self._begin_capture(tag, dict(attrs))
+            return
+        classes = _classes(attrs)
+        if "clipboard-copy-txt" in classes or "clipboard-copy-icon" in classes:
+            self.dropping = 1
+            return
+        written, new_attrs = self._rewrite(tag, attrs, classes)
+        if tag not in VOID:
+            self.stack.append((tag, written))
+        if written == tag and new_attrs is attrs:
+            self.out.append(self.get_starttag_text())
+        else:
+            self.out.append(_start_tag(written, new_attrs))
+
+    def handle_startendtag(self, tag, attrs):
+        if self.dropping:
+            return
+        new_attrs = self._extract_image(attrs) if tag == "img" else attrs
+        if new_attrs is attrs:
+            self.out.append(self.get_starttag_text())
+        else:
+            self.out.append(_start_tag(tag, new_attrs))
+
+    def _rewrite(self, tag, attrs, classes):
+        """The tag to write and its attributes (the same list object when unchanged)."""
+        if tag == "clipboard-copy":
+            keep = dict(attrs)
+            self.copy_target = keep.get("for")
+            return tag, [(k, keep[k]) for k in ("for", "aria-label") if keep.get(k)]
+        if "highlight-ipynb" in classes and self.copy_target:
+            target, self.copy_target = self.copy_target, None
+            return tag, [*attrs, ("id", target)]
+        if classes & {"jp-InputPrompt", "jp-OutputPrompt", "notice", "cell-tag"}:
+            return tag, [*attrs, EXCLUDE]
+        if "jp-Cell-outputWrapper" in classes:
+            # Material's search skips an excluded element only until the first closing
+            # tag of the same name, so outputs (nested divs) are wrapped in a <section>.
+            return "section", [*attrs, EXCLUDE]
+        if tag == "a" and "anchor-link" in classes:
+            return tag, [(k, "headerlink" if k == "class" else v) for k, v in attrs]
+        if tag == "img":
+            return tag, self._extract_image(attrs)
+        return tag, attrs
+
+    # -- end tags, data -----------------------------------------------------------------
+
+    def handle_endtag(self, tag):
+        if self.capture is not None and tag == self.capture_kind:
+            self._end_capture()
+            return
+        if self.dropping:
+            if tag not in VOID:
+                self.dropping -= 1
+            return
+        if tag in VOID:
+            return
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth][0] == tag:
+                for _, written in reversed(self.stack[depth:]):
+                    self.out.append(f"</{written}>")
+                del self.stack[depth:]
+                return
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if self.capture is not None:
+            self.capture.append(data)
+        elif not self.dropping:
+            self.out.append(data)
+
+    def handle_entityref(self, name):
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name):
+        self.handle_data(f"&#{name};")
+
+    def handle_comment(self, data):
+        pass  # mkdocs-jupyter's comments only label the blocks moved out
+
+    def handle_decl(self, decl):
+        self.handle_data(f"<!{decl}>")
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _begin_capture(self, tag: str, attrs: dict) -> None:
+        self.capture = []
+        self.capture_kind = tag
+        kind = (attrs.get("type") or "text/javascript").lower()
+        # Only inline classic scripts move to the shared file; a src (a CDN loader) or a
+        # module/config type (MathJax, Mermaid) would fetch from third-party hosts.
+        self.keep_capture = tag == "style" or ("src" not in attrs and kind == "text/javascript")
+
+    def _end_capture(self) -> None:
+        text = "".join(self.capture or []).strip()
+        if text and self.keep_capture:
+            if self.capture_kind == "style":
+                self.page.styles.extend(_style_texts(text))
+            else:
+                self.page.scripts.append(text)
+        self.capture = None
+        self.capture_kind = ""
+
+    def _extract_image(self, attrs):
+        values = dict(attrs)
+        found = _DATA_URI.match(values.get("src") or "")
+        if not found:
+            return attrs
+        try:
+            data = base64.b64decode(found.group(2), validate=False)
+        except (binascii.Error, ValueError):
+            return attrs
+        extension = "jpg" if found.group(1) == "jpeg" else found.group(1)
+        name = f"output-{hashlib.sha256(data).hexdigest()[:16]}.{extension}"
+        self.page.images[name] = data
+        values["src"] = name
+        values.setdefault("loading", "lazy")
+        values.setdefault("decoding", "async")
+        size = _png_size(data) if extension == "png" else None
+        if size and "width" not in values and "height" not in values:
+            values["width"], values["height"] = str(size[0]), str(size[1])
+        return list(values.items())
+
+
+def lighten(notebook_html: str) -> LightPage:
+    """Rewrite one notebook page's HTML; see the module docstring for what changes."""
+    parser = _Lightener()
+    parser.feed(notebook_html)
+    parser.close()
+    page = parser.page
+    page.html = "".join(parser.out)
+    return page
