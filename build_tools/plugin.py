@@ -17,11 +17,14 @@ from build_tools.atomic_site import AtomicSite
 from build_tools.catalog import Catalog, CatalogError, load_catalog
 from build_tools.config import TdlPluginConfig
 from build_tools.lessons import Lesson, LessonError, cross_check, discover_lessons
+from build_tools.links_cache import load_link_results
+from build_tools.links_report import render_link_health_markdown
 from build_tools.notebook_site import NotebookSite
 from build_tools.pages import SiteModel, build_nav, generated_pages
 from build_tools.problems import format_problems
 
 log = logging.getLogger("mkdocs.plugins.tdl")
+LINKS_PAGE = "reports/links.md"
 
 
 class TdlPlugin(BasePlugin[TdlPluginConfig]):
@@ -90,6 +93,11 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
         report = self.notebooks.report_page() if self.notebooks else None
         if report is not None and report.src_uri not in existing:
             files.append(File.generated(config, report.src_uri, content=report.content))
+        if LINKS_PAGE not in existing and self.config.linkcheck.enabled:
+            # The last link check's verdicts, as cached by ``python -m build_tools linkcheck``.
+            results = load_link_results(self._root(config) / self.config.linkcheck.cache)
+            health = render_link_health_markdown(results)
+            files.append(File.generated(config, LINKS_PAGE, content=health))
         if not self._user_nav:
             config.nav = build_nav(self.model, {f.src_uri for f in files})
         return files

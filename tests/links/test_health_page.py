@@ -1,0 +1,32 @@
+"""The "Link health" page of a real build shows the cached verdicts of the last link check."""
+
+from __future__ import annotations
+
+from build_tools.links_cache import save_link_results
+from build_tools.links_model import LinkResult, Source
+from tests.conftest import catalog_yaml
+from tests.site.conftest import MKDOCS_YML, build_site
+
+
+def test_a_real_build_publishes_the_link_health_page(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "start-here.md").write_text("# Start here\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (tmp_path / "resources.yml").write_text(catalog_yaml(), encoding="utf-8")
+    broken = LinkResult(
+        "https://example.org/gone?a=<b>",
+        "broken",
+        404,
+        "404 Not Found",
+        checked_at=86400 * 365,
+        sources=[Source("resources.yml", 40, "first-course")],
+    )
+    save_link_results(tmp_path / ".cache" / "tdl" / "links.json", [broken])
+
+    result = build_site(tmp_path)
+    assert result.returncode == 0, result.stderr
+
+    page = (tmp_path / "site" / "reports" / "links" / "index.html").read_text(encoding="utf-8")
+    assert "Link health" in page and "Broken (1)" in page
+    assert "https://example.org/gone?a=&lt;b&gt;" in page and "<b>" not in page
+    assert "resources.yml:40 (first-course)" in page and "1971-01-01" in page
