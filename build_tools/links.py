@@ -27,7 +27,7 @@ from build_tools.links_cache import (
     write_atomically,
 )
 from build_tools.links_collect import collect_catalog, merge
-from build_tools.links_http import HttpChecker, use_fast_loop
+from build_tools.links_http import HttpChecker, run
 from build_tools.links_model import (
     BROKEN,
     OK,
@@ -152,8 +152,7 @@ def _check_external(links: list[Link], settings: CheckSettings) -> tuple[list[Li
         wants[base] = wants.get(base, False) or _wants_fragment(link.url, settings)
     hosts = {base.partition("://")[2].partition("/")[0] for base in wants}
     print(f"checking {len(wants)} URLs on {len(hosts)} hosts ...", file=sys.stderr)
-    use_fast_loop()
-    fetches, requests = asyncio.run(_fetch_all(wants, settings))
+    fetches, requests = run(_fetch_all(wants, settings))
     checked_at = now()
     results = []
     for link in links:

@@ -341,9 +341,13 @@ class HttpChecker:
         return Fetch(BROKEN, status, _reason(status), final_url)
 
 
-def use_fast_loop() -> None:
-    """Run on uvloop when it is installed; the standard loop otherwise."""
-    with contextlib.suppress(ImportError):
-        import uvloop
+def run(coroutine):
+    """Run ``coroutine`` to completion on uvloop when installed, the standard loop otherwise.
 
-        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    A loop of its own, not a changed global policy: callers' other asyncio code is untouched.
+    """
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coroutine)
+    return uvloop.run(coroutine)
