@@ -81,6 +81,8 @@ class NotebookSite:
 
     def configure(self, config) -> None:
         """Make mkdocs-jupyter render our executed copies; load the shared script."""
+        if not self.lessons:
+            return
         jupyter = config.plugins.get(JUPYTER_PLUGIN)
         if jupyter is None:
             raise PluginError(
@@ -187,8 +189,9 @@ class NotebookSite:
         site = Path(config.site_dir)
         if self.published:
             atomic_write(site / STYLESHEET, ("\n".join(self.styles) + "\n" + _extra_css()).encode())
-        # Loaded on every page (extra_javascript), so it exists even without lessons.
-        atomic_write(site / SCRIPT, ("\n;\n".join(self.scripts) + "\n").encode())
+        if self.lessons:
+            # Every page loads it (extra_javascript), so it is written even when empty.
+            atomic_write(site / SCRIPT, ("\n;\n".join(self.scripts) + "\n").encode())
         by_id = {lesson.id: lesson for lesson in self.lessons.values()}
         for lesson_id, folder in self.published.items():
             lesson = by_id[lesson_id]
