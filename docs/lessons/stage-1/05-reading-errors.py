@@ -186,7 +186,9 @@ with fails_on_purpose(RuntimeError) as dtype_failure:
 # Every tensor has a *dtype*, the kind of number it stores. "Float" is 32-bit floating point,
 # PyTorch's default for parameters; "Double" is 64-bit floating point, **NumPy's default**.
 # `load_digits` returns float64 pixels, `from_numpy` faithfully kept them, and the layer's
-# float32 weights refuse to multiply with them. (PyTorch does not convert silently here
+# float32 weights refuse to multiply with them. (On a GPU the wording is a little different,
+# along the lines of `expected m1 and m2 to have the same dtype, but got: double != float`,
+# but it names the same two types. PyTorch does not convert silently here
 # because a silent conversion would either waste memory and time or lose precision, and it
 # cannot know which you want.)
 #
