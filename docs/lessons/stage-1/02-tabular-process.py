@@ -42,7 +42,7 @@
 # As always we start with a working result, then slow down and do it properly.
 #
 # This lesson uses only scikit-learn, so it runs on the CPU whatever hardware you have.
-# **Runtime:** about 20 s on a laptop CPU.
+# **Runtime:** about 15 s on a laptop CPU.
 
 # %%
 import time

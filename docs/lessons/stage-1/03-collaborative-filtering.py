@@ -40,7 +40,7 @@
 # two simple baselines; then open it up (embeddings, biases, weight decay), look at what it
 # learned, and finish with its blind spot, the cold-start problem.
 #
-# **Runtime:** about 15 s on a laptop CPU; a GPU is used when one is available.
+# **Runtime:** about 10 s on a laptop CPU; a GPU is used when one is available.
 
 # %%
 import matplotlib.pyplot as plt

@@ -35,7 +35,7 @@
 # open up the network, measure where it is surprised, and see why counting runs out of
 # road where a neural network keeps going.
 #
-# **Runtime:** about 20 s on a laptop CPU; faster with a GPU. The exact numbers depend a
+# **Runtime:** about 15 s on a laptop CPU; faster with a GPU. The exact numbers depend a
 # little on your Python version, because its documentation changes between releases.
 
 # %%
