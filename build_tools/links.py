@@ -18,6 +18,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from build_tools.links_cache import (
     DEFAULT_CACHE,
@@ -45,7 +46,7 @@ from build_tools.links_report import (
     render_link_health_markdown,
     summary_text,
 )
-from build_tools.links_site import SiteScan, check_internal, scan_site
+from build_tools.links_site import SiteScan, check_internal, fragment_found, scan_site
 from build_tools.problems import format_problems
 
 __all__ = [
@@ -172,10 +173,10 @@ def _check_external(links: list[Link], settings: CheckSettings) -> tuple[list[Li
             _wants_fragment(link.url, settings)
             and fetch.verdict in (OK, REDIRECT)
             and fetch.anchors is not None
-            and not {fragment, "user-content-" + fragment} & (fetch.anchors | {"", "top"})
+            and not fragment_found(fragment, fetch.anchors)
         ):
             result.verdict = BROKEN
-            result.detail = f"the page has no element with id '{fragment}'"
+            result.detail = f"the page has no element with id '{unquote(fragment)}'"
         results.append(result)
     return results, requests
 

@@ -11,6 +11,7 @@ import pytest
 
 from build_tools.links import check, collect
 from build_tools.links_model import CheckSettings
+from build_tools.links_site import parse_page
 from tests.conftest import run_cli
 
 INDEX = """<!doctype html>
@@ -140,3 +141,15 @@ def test_a_real_mkdocs_build(tmp_path):
     assert build(tmp_path).returncode == 0
     result = run_cli("linkcheck", "--site", site, "--offline", cwd=tmp_path)
     assert result.returncode == 0, result.stdout
+
+
+def test_the_page_parser_reads_links_as_a_browser_would():
+    page = parse_page(
+        "<p><!-- <a href='commented'> --><script>var s = '<a href=\"in-js\">';</script>\n"
+        "<a href='q>uoted' id=\"a&amp;b\"><A HREF=upper>u</A>"
+        "<textarea><a href='in-textarea'></textarea>\n"
+        "<a href='&#109;ail' name='old-style'><img\n src='i.png'>"
+        "<link rel='Preconnect' href='//fonts.example'><link rel=stylesheet href=s.css>"
+    )
+    assert page.links == [("q>uoted", 2), ("upper", 2), ("mail", 3), ("i.png", 3), ("s.css", 4)]
+    assert page.anchors == {"a&b", "old-style"}
