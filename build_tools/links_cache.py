@@ -90,7 +90,7 @@ def save_link_results(cache_path: str | Path, results: Iterable[LinkResult]) -> 
         merged = load_link_results(path)
         merged.update({r.url: r for r in results if r.checked_at is not None})
         payload = {"version": FORMAT_VERSION, "results": [_entry(r) for r in merged.values()]}
-        write_atomically(path, json.dumps(payload, indent=1, sort_keys=True))
+        write_atomically(path, json.dumps(payload, separators=(",", ":")))
 
 
 def write_atomically(path: str | Path, text: str) -> None:

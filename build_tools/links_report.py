@@ -80,7 +80,10 @@ def problems(results: Iterable[LinkResult], fail_on: Iterable[str]) -> list[Prob
 
 def json_text(results: Iterable[LinkResult]) -> str:
     """The JSON report: a list of ``{url, verdict, status, detail, sources}`` (+ final_url)."""
-    return json.dumps([r.to_json() for r in sorted(results, key=lambda r: r.url)], indent=2) + "\n"
+    # One entry per line: readable and diffable, and written by json's fast C encoder,
+    # which an indented dump would not use.
+    entries = [json.dumps(r.to_json()) for r in sorted(results, key=lambda r: r.url)]
+    return "[\n" + ",\n".join(entries) + "\n]\n"
 
 
 def _cell(text: object) -> str:

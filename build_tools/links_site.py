@@ -8,6 +8,7 @@ Internal links are then checked against the files alone: a directory URL needs i
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -39,6 +40,8 @@ IGNORED_SCHEMES = {"data", "blob", "about"}
 IMPLICIT_FRAGMENTS = {"", "top"}
 # Reports are written into the site after it is built; pages may link to them early.
 LATE_FOLDERS = ("_reports/",)
+# What an href turns out to be.
+EXTERNAL, INTERNAL, OTHER_SCHEME, IGNORE = "external", "internal", "other", "ignore"
 
 
 # Elements whose content is text, never markup: a "<a href" inside them is not a link.
@@ -148,6 +151,19 @@ def scan_site(site_dir: str | Path, site_url: str | None = None) -> SiteScan:
 def _classify(
     scan: SiteScan, page: str, href: str, source: Source, url_prefix, path_prefix
 ) -> None:
+    kind, url = _resolve(posixpath.dirname(page), href, url_prefix, path_prefix)
+    if kind == IGNORE:
+        return
+    if kind == INTERNAL and not url.startswith("/"):  # "#part" or "": the page itself
+        url = f"/{page}{url}"
+    scan.add(url, source, internal=kind == INTERNAL, skip=kind == OTHER_SCHEME)
+
+
+# Every page repeats the navigation's links: resolving each (folder, href) once is enough.
+@functools.lru_cache(maxsize=1 << 16)
+def _resolve(folder: str, href: str, url_prefix: str, path_prefix: str) -> tuple[str, str]:
+    """(kind, url) of ``href`` in a page of ``folder``; an internal url without a path
+    ("", "#part") refers to the page itself."""
     if url_prefix and href.startswith(url_prefix):
         href = path_prefix + href[len(url_prefix) :]
     if href.startswith("//"):
@@ -155,27 +171,23 @@ def _classify(
     parts = urlsplit(href)
     scheme = parts.scheme.lower()
     if scheme in IGNORED_SCHEMES:
-        return
+        return IGNORE, href
     if scheme in ("http", "https"):
-        scan.add(href, source)
-        return
+        return EXTERNAL, href
     if scheme:
-        scan.add(href, source, skip=True)
-        return
+        return OTHER_SCHEME, href
+    fragment = "#" + parts.fragment if parts.fragment or href.endswith("#") else ""
     path = unquote(parts.path)
     if not path:
-        target = page
-    elif path.startswith("/"):
+        return INTERNAL, fragment
+    if path.startswith("/"):
         stripped = path[len(path_prefix) :] if path.startswith(path_prefix) else path.lstrip("/")
         target = posixpath.normpath(stripped) if stripped else "."
     else:
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+        target = posixpath.normpath(posixpath.join(folder, path))
     if path.endswith("/") and target != ".":
         target += "/"
-    url = "/" + ("" if target == "." else target)
-    if parts.fragment or href.endswith("#"):
-        url += "#" + parts.fragment
-    scan.add(url, source, internal=True)
+    return INTERNAL, "/" + ("" if target == "." else target) + fragment
 
 
 def check_internal(scan: SiteScan, link: Link) -> LinkResult:

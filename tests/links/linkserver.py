@@ -94,7 +94,8 @@ class LinkServer:
             server = await asyncio.start_server(self._handle, host, 0, backlog=1024)
             self._servers.append(server)
             self.ports[host] = server.sockets[0].getsockname()[1]
-        self._loop.call_later(self.lifetime_s, self._stopping.set)
+        # Past its lifetime the server closes its ports too, so late clients are refused.
+        self._loop.call_later(self.lifetime_s, lambda: self._loop.create_task(self._close()))
 
     def stop(self) -> None:
         if not self._thread.is_alive():
