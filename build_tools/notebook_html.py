@@ -8,10 +8,12 @@ page's notebook HTML in a single streaming pass:
 - ``<style>`` and inline ``<script>`` blocks move out (the caller writes them once as shared
   files); scripts from other hosts are dropped so pages load nothing from third parties;
 - the copy button copies the highlighted code itself, so the hidden duplicate goes, and its
-  icon is drawn by the shared stylesheet instead of an inline SVG per cell;
+  icon is drawn by the shared stylesheet instead of an inline SVG per cell; the cell
+  collapsers, hidden by the stylesheet, go too;
 - prompts, the "Copied!" notice, cell tags and outputs are marked ``data-search-exclude``
   (Material's search skips them), heading anchors become Material ``headerlink``\\ s;
-- ``data:`` images become files beside the page.
+- ``data:`` images become files beside the page;
+- highlighted code keeps its look with far fewer spans (:mod:`build_tools.code_markup`).
 """
 
 from __future__ import annotations
@@ -25,11 +27,16 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from build_tools.code_markup import slim_code
+
 VOID = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
     "source", "track", "wbr",
 }
 EXCLUDE = ("data-search-exclude", "true")
+# The hidden copy of each cell's code, the per-cell copy icon (the stylesheet draws it),
+# and the cell collapsers, which the notebook stylesheet hides (display: none) anyway.
+DROPPED = {"clipboard-copy-txt", "clipboard-copy-icon", "jp-Collapser"}
 _DATA_URI = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,(.*)$", re.DOTALL)
 
 
@@ -101,7 +108,7 @@ class _Lightener(HTMLParser):
             self._begin_capture(tag, dict(attrs))
             return
         classes = _classes(attrs)
-        if "clipboard-copy-txt" in classes or "clipboard-copy-icon" in classes:
+        if classes & DROPPED:
             self.dropping = 1
             return
         written, new_attrs = self._rewrite(tag, attrs, classes)
@@ -227,5 +234,5 @@ def lighten(notebook_html: str) -> LightPage:
     parser.feed(notebook_html)
     parser.close()
     page = parser.page
-    page.html = "".join(parser.out)
+    page.html = slim_code("".join(parser.out), page.styles)
     return page

@@ -1,0 +1,134 @@
+"""Lightening mkdocs-jupyter's real HTML, shortening outputs, and the lesson bar's links."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+
+import nbformat
+import pytest
+from mkdocs_jupyter import convert
+from PIL import Image
+
+from build_tools.code_markup import slim_code
+from build_tools.lesson_pages import colab_url, page_notebook, shorten_text
+from build_tools.notebook_html import lighten
+
+CODE = (
+    'import numpy as np\nvalues = np.arange(3) * 2  # doubled\n'
+    'print(f"{values.sum()}", len("a, b"))\n'
+)
+
+
+def _png(width: int, height: int) -> str:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> str:
+    """mkdocs-jupyter's own HTML for a small executed-looking notebook."""
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {
+        "name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Title\n\nSome prose.\n\n## Part"),
+        nbformat.v4.new_code_cell(CODE, execution_count=1, outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text="12 4\n"),
+            nbformat.v4.new_output("display_data", data={
+                "image/png": _png(30, 20), "text/plain": "<Figure>"}),
+        ]),
+    ]
+    path = tmp_path_factory.mktemp("nb") / "small.ipynb"
+    nbformat.write(nb, path)
+    return convert.nb2html(str(path))
+
+
+def code_blocks(page_html: str) -> list[str]:
+    return re.findall(r'<div class="highlight-ipynb[^>]*><pre>(.*?)</pre>', page_html, re.S)
+
+
+def code_text(page_html: str) -> list[str]:
+    return [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in code_blocks(page_html)]
+
+
+def test_styles_scripts_and_images_move_out(rendered):
+    assert len(rendered) > 500_000  # the inline stylesheet this replaces
+    light = lighten(rendered)
+    assert len(light.html) < 10_000
+    assert "<style" not in light.html and "<script" not in light.html
+    assert all(not css.startswith("['") for css in light.styles)  # the list repr is unwrapped
+    assert sum(len(css) for css in light.styles) > 500_000
+    assert any("clipboard-copy" in script for script in light.scripts)
+    assert not any("mathjax" in script.lower() for script in light.scripts)
+    (name, data), = light.images.items()
+    assert name.endswith(".png") and data.startswith(b"\x89PNG")
+    assert re.search(rf'<img [^>]*src="{name}"[^>]*width="30" height="20"', light.html)
+
+
+def test_code_keeps_its_text_with_fewer_spans(rendered):
+    light = lighten(rendered)
+    assert code_text(light.html) == code_text(rendered) == [CODE]
+    spans_before = code_blocks(rendered)[0].count("<span")
+    assert code_blocks(light.html)[0].count("<span") <= 0.6 * spans_before
+    assert '<span class="n">' not in light.html  # names have no style of their own
+    assert "clipboard-copy-txt" not in light.html
+    target = re.search(r'<clipboard-copy for="([^"]+)"', light.html).group(1)
+    assert re.search(rf'<div class="highlight-ipynb[^"]*" id="{target}">', light.html)
+
+
+def test_noise_is_marked_for_search_and_outputs_are_sections(rendered):
+    light = lighten(rendered).html
+    assert re.search(r'<div class="jp-InputPrompt[^"]*" data-search-exclude="true">In', light)
+    assert '<span class="notice" hidden="" data-search-exclude="true">Copied!</span>' in light
+    assert light.count('<section class="jp-Cell-outputWrapper" data-search-exclude="true">') == 1
+    assert light.count("<section") == light.count("</section>")
+    assert light.count("<div") == light.count("</div>")
+    assert '<a class="headerlink" href="#title">' in light and "jp-Collapser" not in light
+
+
+def test_slim_code_merges_neighbours_and_drops_unstyled_spans():
+    css = [".highlight-ipynb .s1 { color: red }\n.highlight-ipynb .s2 { color: red }\n"
+           ".highlight-ipynb .p { color: blue }\n.highlight-ipynb .w { color: blue }"]
+    block = ('<div class="highlight-ipynb hl-python"><pre><span></span><span class="n">x</span>'
+             '<span class="w"> </span><span class="s1">&#39;a</span><span class="s2">b&#39;</span>'
+             '<span class="p">(</span><span class="p">)</span></pre></div>')
+    assert slim_code(block, css) == (
+        '<div class="highlight-ipynb hl-python"><pre>x <span class="s1">&#39;ab&#39;</span>'
+        '<span class="p">()</span></pre></div>'
+    )
+
+
+def test_long_outputs_keep_head_and_tail():
+    text = "".join(f"line {n}\n" for n in range(100))
+    short = shorten_text(text, 20)
+    lines = short.splitlines()
+    assert lines[0] == "line 0" and lines[-1] == "line 99" and len(lines) == 21
+    assert "[… 80 more lines; the downloadable notebook has the full output]" in short
+    assert shorten_text("a\nb\n", 20) == "a\nb\n"
+    assert shorten_text("x" * 5000, 20).endswith("[… line shortened]\n")
+
+
+def test_page_notebook_shortens_only_text(rendered):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="\n".join(map(str, range(500)))),
+        nbformat.v4.new_output("display_data", data={"image/png": "AAAA", "text/plain": "fig"}),
+    ])]
+    shown = nbformat.reads(page_notebook(nbformat.writes(nb).encode(), 30).decode(), 4)
+    stream, image = shown.cells[0].outputs
+    assert len(stream.text.splitlines()) == 31 and image.data["image/png"] == "AAAA"
+
+
+@pytest.mark.parametrize(("repo", "expected"), [
+    ("https://github.com/owner/repo", "https://colab.research.google.com/github/owner/repo"
+     "/blob/gh-pages/lessons/stage-1/01-x/01-x.ipynb"),
+    ("https://github.com/owner/repo.git/", "https://colab.research.google.com/github/owner/repo"
+     "/blob/gh-pages/lessons/stage-1/01-x/01-x.ipynb"),
+    ("https://gitlab.com/owner/repo", None),
+    (None, None),
+])
+def test_colab_links_point_at_the_published_notebook(repo, expected):
+    assert colab_url(repo, "gh-pages", "lessons/stage-1/01-x/01-x.ipynb") == expected
