@@ -13,7 +13,8 @@ page's notebook HTML in a single streaming pass:
 - prompts, the "Copied!" notice, cell tags and outputs are marked ``data-search-exclude``
   (Material's search skips them), heading anchors become Material ``headerlink``\\ s;
 - ``data:`` images become files beside the page;
-- highlighted code keeps its look with far fewer spans (:mod:`build_tools.code_markup`).
+- highlighted code keeps its look with far fewer spans (:mod:`build_tools.code_markup`);
+- maths is written the way the site's Markdown pages write it (:mod:`build_tools.notebook_math`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from build_tools.code_markup import slim_code
+from build_tools.notebook_math import wrap_math
 
 VOID = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
@@ -234,5 +236,5 @@ def lighten(notebook_html: str) -> LightPage:
     parser.feed(notebook_html)
     parser.close()
     page = parser.page
-    page.html = slim_code("".join(parser.out), page.styles)
+    page.html = wrap_math(slim_code("".join(parser.out), page.styles))
     return page

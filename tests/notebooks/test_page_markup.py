@@ -15,6 +15,7 @@ from PIL import Image
 from build_tools.code_markup import slim_code
 from build_tools.lesson_pages import colab_url, page_notebook, shorten_text
 from build_tools.notebook_html import lighten
+from build_tools.notebook_math import wrap_math
 
 CODE = (
     'import numpy as np\nvalues = np.arange(3) * 2  # doubled\n'
@@ -132,3 +133,19 @@ def test_page_notebook_shortens_only_text(rendered):
 ])
 def test_colab_links_point_at_the_published_notebook(repo, expected):
     assert colab_url(repo, "gh-pages", "lessons/stage-1/01-x/01-x.ipynb") == expected
+
+
+def test_math_is_written_as_the_site_writes_it():
+    cell = (
+        '<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput">'
+        "<p>Loss $L = (y - \\hat y)^2$ costs $5 or $10; <code>$HOME</code></p>\n"
+        "<p>$$\n\\frac{a}{b} &lt; 1\n$$</p></div>"
+        "<pre>$outside$</pre>"
+    )
+    assert wrap_math(cell) == (
+        '<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput">'
+        '<p>Loss <span class="arithmatex">\\(L = (y - \\hat y)^2\\)</span> costs $5 or $10; '
+        "<code>$HOME</code></p>\n"
+        '<p><span class="arithmatex">\\[\n\\frac{a}{b} &lt; 1\n\\]</span></p></div>'
+        "<pre>$outside$</pre>"
+    )
