@@ -26,7 +26,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from build_tools.execution_cache import CacheStore, Environment, KeyInputs, key_inputs
-from build_tools.execution_report import CellFailure, ExecutionReport, LessonRun
+from build_tools.execution_report import CellFailure, ExecutionReport, LessonRun, load_report
 from build_tools.lessons import Lesson
 
 CACHE_ROOT = Path(".cache") / "tdl"
@@ -413,6 +413,8 @@ def execute_lessons(
         else:
             pending.append((lesson, inputs))
     jobs = options.job_count()
+    previous = _previous_seconds(options)
+    pending.sort(key=lambda item: -previous.get(item[0].id, float("inf")))
     progress.start(len(pending))
     try:
         if pending:
@@ -431,6 +433,15 @@ def execute_lessons(
         python=environment.python,
         device=environment.device,
     )
+
+
+def _previous_seconds(options: ExecuteOptions) -> dict[str, float]:
+    """Lesson run times from the last report: the longest lessons start first, so the
+    parallel run ends with short ones filling the gaps (unknown lessons count as long)."""
+    report = load_report(last_report_path(options))
+    if report is None:
+        return {}
+    return {run.id: run.seconds for run in report.runs if run.seconds is not None}
 
 
 async def _execute_pending(pending, options, jobs, threads, root, progress) -> list[LessonRun]:
