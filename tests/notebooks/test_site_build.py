@@ -179,3 +179,16 @@ def test_a_strict_warning_keeps_the_last_site(project):
     failed = mkdocs_build(project)
     assert failed.returncode != 0 and "strict mode" in failed.stdout + failed.stderr
     assert _snapshot(project / "site") == before
+
+
+def test_with_execution_disabled_lessons_render_as_source(project):
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("jobs: 2", "enabled: false"), encoding="utf-8")
+    write_lesson(project, "01-quiet")
+    done = mkdocs_build(project)
+    assert done.returncode == 0, done.stderr
+    html = page(project / "site", "01-quiet")
+    assert "total" in html and "<style" not in html
+    assert "Not executed in this build." in html and ".ipynb" not in html
+    assert (project / "site/lessons/stage-1/01-quiet/01-quiet.py").is_file()
+    assert not (project / ".cache" / "tdl").exists()
