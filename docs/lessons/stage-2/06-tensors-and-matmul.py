@@ -6,7 +6,7 @@
 # minutes: 40
 # device: auto
 # resources: [khan-academy-linear-algebra, 3blue1brown-linear-algebra, cs229-linear-algebra-review, fastai-computational-linear-algebra, deep-learning-book]
-# prerequisites: []
+# prerequisites: [stage-1/01-digits]
 # data: []
 # jupyter:
 #   kernelspec:
