@@ -427,8 +427,8 @@ for name in names:
 # Exact figures depend on your machine, but the ordering is robust, and we check only
 # what holds anywhere: at $n = 64$ (a quarter of a million multiply-adds) handing the
 # product to BLAS is at least fifty times faster than the triple loop, and removing the
-# loops with broadcasting already helps by a factor of several. Typical laptop figures
-# are in the thousands for `@`.
+# loops with broadcasting already helps by a factor of several (tens, on a typical
+# laptop). Typical laptop figures for `@` are in the thousands.
 #
 # The element-wise version deserves a second look: it barely beats the triple loop, and
 # for tiny matrices it loses. It still runs $n^2$ Python iterations, and each now calls

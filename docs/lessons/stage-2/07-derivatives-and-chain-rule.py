@@ -106,7 +106,7 @@ assert grid_error > 1000 * gd_error
 # %% [markdown]
 # Twenty-five steps guided by the derivative land on the minimiser to about fifteen
 # digits; the derivative-free baseline spends forty times as many evaluations and is
-# still wrong in the fourth digit, and in many dimensions a grid is hopeless (a grid of
+# still off by about 0.001, and in many dimensions a grid is hopeless (a grid of
 # 1,000 points per axis over a million parameters is not a thing that can exist). The
 # derivative is what makes learning tractable. Let us see where it comes from.
 #
@@ -486,7 +486,7 @@ assert math.isclose(directional.item(), (grad_auto @ d).item(), rel_tol=1e-6)
 # ## Summary
 #
 # - A derivative is a local slope; following it downhill (gradient descent) found a
-#   minimum to fifteen digits where a 1,001-point grid got three or four.
+#   minimum to fifteen digits where a 1,001-point grid got two or three.
 # - Finite differences need only function values. Central differences beat the forward
 #   baseline, but rounding sets a floor; check in float64, never train with them.
 # - The chain rule multiplies local derivatives along a composition. Doing the

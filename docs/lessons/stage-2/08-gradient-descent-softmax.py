@@ -233,9 +233,10 @@ assert 0.2 < 2 / lam_max < 0.25  # the threshold that separated our curves
 
 # %% [markdown]
 # The predicted threshold, about 0.24, sits exactly between the rate that worked (0.2)
-# and the one that blew up (0.25). The smallest curvature is tiny because two of the
-# blood-serum features are almost copies of each other, so one combination of weights
-# barely changes the loss; that direction is the slow tail.
+# and the one that blew up (0.25). The smallest curvature is tiny because some features
+# are strongly correlated (two of the blood-serum measurements, total cholesterol and
+# LDL cholesterol, rise and fall together), so one combination of weights barely changes
+# the predictions and hence the loss; that direction is the slow tail.
 #
 # This is also why we standardised the features. Raw features with wildly different
 # scales stretch the bowl much further (the curvature along a feature grows with the
