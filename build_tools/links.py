@@ -18,7 +18,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from build_tools.links_cache import (
     DEFAULT_CACHE,
@@ -28,7 +28,7 @@ from build_tools.links_cache import (
     write_atomically,
 )
 from build_tools.links_collect import collect_catalog, merge
-from build_tools.links_http import HttpChecker, run
+from build_tools.links_http import HttpChecker, malformed, run
 from build_tools.links_model import (
     BROKEN,
     OK,
@@ -151,7 +151,7 @@ def _check_external(links: list[Link], settings: CheckSettings) -> tuple[list[Li
     for link in links:
         base = link.url.partition("#")[0]
         wants[base] = wants.get(base, False) or _wants_fragment(link.url, settings)
-    hosts = {base.partition("://")[2].partition("/")[0] for base in wants}
+    hosts = {urlsplit(base).hostname for base in wants if not malformed(base)}
     print(f"checking {len(wants)} URLs on {len(hosts)} hosts ...", file=sys.stderr)
     fetches, requests = run(_fetch_all(wants, settings))
     checked_at = now()
