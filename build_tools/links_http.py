@@ -183,7 +183,8 @@ def _classify(exc: BaseException) -> _Failure:
         return _Failure(ERROR, f"connection failed: {type(exc).__name__}: {exc}", True)
     if isinstance(exc, ValueError):
         return _Failure(ERROR, f"malformed URL: {exc}", False)
-    raise exc
+    # Whatever else a strange URL or server provokes is that link's error, not the run's end.
+    return _Failure(ERROR, f"unexpected {type(exc).__name__}: {exc}", False)
 
 
 class HttpChecker:
@@ -242,7 +243,7 @@ class HttpChecker:
                     elif size is not None and size <= DRAIN_LIMIT and method != "HEAD":
                         await resp.read()  # small: read it so the connection stays reusable
                     return _Answer(method, resp.status, dict(resp.headers), body)
-            except Exception as exc:  # sorted by _failure; anything unknown is re-raised
+            except Exception as exc:  # sorted into a verdict by _failure
                 return _failure(exc)
 
     async def _send(self, method: str, url: str, gate: HostGate, want_body: bool):

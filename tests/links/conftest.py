@@ -18,9 +18,9 @@ FAST = CheckSettings(timeout_s=1.0, retries=1, retry_wait_s=0.05, host_interval_
 _unique = itertools.count()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server():
-    """One server for the whole session; it stops itself after five minutes at the latest."""
+    """One server per test module; it stops itself after five minutes at the latest."""
     with LinkServer(HOSTS, lifetime_s=300, max_requests=20_000) as running:
         yield running
 
