@@ -1,0 +1,456 @@
+# ---
+# title: "Deep Q-networks: Q-learning with a neural network"
+# summary: The gridworld's Q-table becomes a neural network; with a replay memory, a target network and an exploration schedule, a DQN learns CartPole in a few thousand steps, and we look at why it needs each of those parts.
+# stage: 5
+# kind: lesson
+# minutes: 50
+# device: auto
+# resources: [ucl-deepmind-advanced-dl-rl, openai-spinning-up, silver-ucl-rl-course, sutton-barto-rl-book, weng-long-peek-into-rl, simonini-deep-rl-course, gymnasium]
+# prerequisites: [stage-5/13-tabular-q-learning, stage-5/14-reinforce-cartpole]
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Deep Q-networks: Q-learning with a neural network
+#
+# Two lessons ago an agent learned a table `Q[state, action]` for a 40-square gridworld by
+# nudging each entry towards `reward + gamma * max Q[next_state]`. CartPole's state is four
+# real numbers, so there is no table to fill; in the last lesson we sidestepped the problem
+# by learning a policy instead. Here we go back to Q-learning and replace the table with a
+# neural network that takes the state and outputs one Q-value per action. That is a
+# **deep Q-network** (DQN), the method with which DeepMind's agents learned to play Atari
+# games from pixels.
+#
+# Swapping the table for a network sounds like a small change, and the update rule stays
+# the same, but done naively it learns poorly or not at all. A DQN adds three supports:
+# a **replay memory** of past transitions, a **target network** that changes slowly, and
+# an **exploration schedule**. We start with the whole algorithm working, compared with a
+# random policy; then we open it up and look at each support, at what the network believes,
+# and at a weakness of DQN you will meet in practice: its performance is not monotone, and
+# a good agent can get worse with more training.
+#
+# **Runtime:** about 15 s on a laptop CPU. As in the last lesson, the networks are tiny
+# and act one state at a time, so a CPU is usually faster than a GPU here; the code honours
+# `DEVICE` all the same, and we use a single CPU thread because the matrices are too small
+# to share out.
+
+# %%
+import copy
+import time
+
+import gymnasium as gym
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+SEED = 0
+torch.manual_seed(SEED)
+torch.set_num_threads(1)
+DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+print("device:", DEVICE, "| gymnasium", gym.__version__, "| torch", torch.__version__)
+
+# %% [markdown]
+# ## The whole algorithm
+#
+# Three pieces, then the loop that uses them.
+#
+# * `QNetwork`: four numbers in, two Q-values out (push left, push right). It first divides
+#   each input by a rough scale (the cart's track half-width 2.4, the pole's failure angle
+#   0.21 rad, about 3 for the velocities) so that all four arrive in a similar range.
+# * `ReplayBuffer`: a fixed-size memory of transitions
+#   `(state, action, reward, next state, terminated)`, from which training draws random
+#   mini-batches.
+# * `evaluate`: plays full episodes greedily (no exploration) and returns their lengths.
+#
+# The loop acts epsilon-greedily, stores every transition, and after a short warm-up takes
+# one gradient step per environment step on a random mini-batch, pulling `Q(s, a)` towards
+# the target `r + gamma * Q_target(s', a*)`. Every 1,000 steps it evaluates the greedy
+# policy on five *validation* episodes and keeps a copy of the best network so far; the
+# reason for that copy is one of the things we will open up. (Gymnasium records an official
+# "solved" score for CartPole, 475; passing `stop_at=475` would stop training there.)
+
+# %%
+class QNetwork(nn.Module):
+    def __init__(self, hidden=128):
+        super().__init__()
+        self.register_buffer("scale", torch.tensor([2.4, 3.0, 0.21, 3.0]))
+        self.layers = nn.Sequential(
+            nn.Linear(4, hidden), nn.ReLU(),
+            nn.Linear(hidden, hidden), nn.ReLU(),
+            nn.Linear(hidden, 2),
+        )
+
+    def forward(self, obs):
+        return self.layers(obs / self.scale)
+
+
+class ReplayBuffer:
+    def __init__(self, capacity):
+        self.obs = np.zeros((capacity, 4), dtype=np.float32)
+        self.next_obs = np.zeros((capacity, 4), dtype=np.float32)
+        self.actions = np.zeros(capacity, dtype=np.int64)
+        self.rewards = np.zeros(capacity, dtype=np.float32)
+        self.terminated = np.zeros(capacity, dtype=np.float32)
+        self.capacity, self.size, self.pos = capacity, 0, 0
+
+    def add(self, obs, action, reward, next_obs, terminated):
+        i = self.pos
+        self.obs[i], self.actions[i], self.rewards[i] = obs, action, reward
+        self.next_obs[i], self.terminated[i] = next_obs, terminated
+        self.pos = (self.pos + 1) % self.capacity          # overwrite the oldest when full
+        self.size = min(self.size + 1, self.capacity)
+
+    def sample(self, batch_size, rng):
+        idx = rng.integers(0, self.size, size=batch_size)
+        return tuple(torch.as_tensor(x[idx], device=DEVICE) for x in
+                     (self.obs, self.actions, self.rewards, self.next_obs, self.terminated))
+
+
+def greedy_action(q_net, obs):
+    with torch.no_grad():
+        return int(q_net(torch.as_tensor(obs, device=DEVICE)).argmax())
+
+
+def evaluate(q_net, seeds):
+    env = gym.make("CartPole-v1")
+    lengths = []
+    for seed in seeds:
+        obs, _ = env.reset(seed=seed)
+        done, steps = False, 0
+        while not done:
+            obs, _, terminated, truncated, _ = env.step(greedy_action(q_net, obs))
+            steps += 1
+            done = terminated or truncated
+        lengths.append(steps)
+    env.close()
+    return np.array(lengths)
+
+
+VALIDATION_SEEDS = range(1_000, 1_005)   # used to pick the best network during training
+TEST_SEEDS = range(2_000, 2_020)         # used once, at the end
+
+
+def train_dqn(total_steps=7_000, batch_size=64, gamma=0.99, lr=1e-3, learning_starts=500,
+              eps_start=1.0, eps_end=0.05, eps_steps=2_500, target_every=500, eval_every=1_000,
+              stop_at=None, seed=SEED):
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    env = gym.make("CartPole-v1")
+    q_net = QNetwork().to(DEVICE)
+    target_net = copy.deepcopy(q_net)
+    optimizer = torch.optim.Adam(q_net.parameters(), lr=lr)
+    buffer = ReplayBuffer(capacity=total_steps)
+    log = {"episode_end": [], "episode_return": [], "eval_step": [], "eval_score": [], "loss": [],
+           "best_step": 0}
+    best_score, best_net = -1.0, None
+
+    obs, _ = env.reset(seed=seed)
+    episode_return = 0.0
+    for step in range(1, total_steps + 1):
+        epsilon = max(eps_end, eps_start - (eps_start - eps_end) * step / eps_steps)
+        if rng.random() < epsilon:
+            action = int(rng.integers(2))                         # explore
+        else:
+            action = greedy_action(q_net, obs)                    # exploit
+        next_obs, reward, terminated, truncated, _ = env.step(action)
+        buffer.add(obs, action, reward, next_obs, terminated)
+        obs, episode_return = next_obs, episode_return + reward
+        if terminated or truncated:
+            log["episode_end"].append(step)
+            log["episode_return"].append(episode_return)
+            obs, _ = env.reset()
+            episode_return = 0.0
+
+        if step >= learning_starts:                               # learn from replayed memories
+            s, a, r, s_next, term = buffer.sample(batch_size, rng)
+            with torch.no_grad():
+                a_next = q_net(s_next).argmax(dim=1, keepdim=True)       # online net chooses,
+                q_next = target_net(s_next).gather(1, a_next).squeeze(1)  # target net judges
+                target = r + gamma * (1.0 - term) * q_next
+            q_taken = q_net(s).gather(1, a.unsqueeze(1)).squeeze(1)
+            loss = F.smooth_l1_loss(q_taken, target)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            log["loss"].append(loss.item())
+
+        if step % target_every == 0:
+            target_net.load_state_dict(q_net.state_dict())        # refresh the frozen copy
+        if step % eval_every == 0:
+            score = evaluate(q_net, VALIDATION_SEEDS).mean()
+            log["eval_step"].append(step)
+            log["eval_score"].append(score)
+            if score > best_score:
+                best_score, best_net = score, copy.deepcopy(q_net)
+                log["best_step"] = step
+            if stop_at is not None and score >= stop_at:
+                break
+    env.close()
+    return best_net, q_net, buffer, log
+
+
+start = time.perf_counter()
+best_net, last_net, buffer, log = train_dqn()
+train_seconds = time.perf_counter() - start
+print(f"{log['eval_step'][-1]} environment steps, {len(log['episode_return'])} episodes, "
+      f"{train_seconds:.1f} s")
+print("validation score after every 1,000 steps:", [int(s) for s in log["eval_score"]])
+print(f"best network kept from step {log['best_step']}")
+
+# %% [markdown]
+# Now the comparison, on 20 test episodes whose seeds played no part in training or in
+# choosing the network: the best network against a policy that pushes at random.
+
+# %%
+random_env = gym.make("CartPole-v1")
+random_env.action_space.seed(SEED)
+random_scores = []
+for seed in TEST_SEEDS:
+    random_env.reset(seed=seed)
+    done, steps = False, 0
+    while not done:
+        _, _, terminated, truncated, _ = random_env.step(random_env.action_space.sample())
+        steps += 1
+        done = terminated or truncated
+    random_scores.append(steps)
+random_scores = np.array(random_scores)
+dqn_scores = evaluate(best_net, TEST_SEEDS)
+
+print(f"random policy: {random_scores.mean():6.1f} ± {random_scores.std():5.1f} steps")
+print(f"DQN (greedy) : {dqn_scores.mean():6.1f} ± {dqn_scores.std():5.1f} steps")
+print(f"DQN balances {dqn_scores.mean() / random_scores.mean():.0f}x longer than random")
+assert random_scores.mean() < 40
+assert dqn_scores.mean() > 150, "the DQN should balance far longer than a random policy"
+
+fig, ax = plt.subplots(figsize=(10, 4))
+ax.plot(log["episode_end"], log["episode_return"], ".", alpha=0.5, label="training episode")
+ax.plot(log["eval_step"], log["eval_score"], "o-", label="validation (greedy, 5 episodes)")
+ax.axvline(log["best_step"], color="tab:green", ls="--", lw=1, label="best network kept")
+ax.axhline(random_scores.mean(), color="tab:red", ls="--", label="random policy")
+ax.axhline(475, color="gray", ls=":", label="solved (475)")
+ax.set_xlabel("environment step")
+ax.set_ylabel("return (steps balanced)")
+ax.set_title("DQN on CartPole-v1")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# A random policy keeps the pole up for about 22 steps; the best DQN network typically
+# reaches the 500-step limit, around twenty times longer, and it is usually found after
+# only a few thousand environment steps.
+# REINFORCE in the last lesson needed on the order of 100,000 steps for a similar result.
+# That difference in *sample efficiency* is the main attraction of value-based methods
+# with replay: every transition is used for many updates, not one.
+#
+# ## From a table to a network
+#
+# In the gridworld the update touched a single entry of the table and left all others
+# alone. A network has no separate entries: one gradient step on one state changes the
+# Q-values of *every* state a little. That is the point (a network generalises, so states
+# it has never seen get sensible values) and also the danger. Two things go wrong when the
+# tabular recipe is applied naively, one transition at a time, as it arrives.
+#
+# * **Consecutive transitions are nearly identical.** Training on a stream of them is like
+#   fitting a model on a dataset sorted by one feature: each stretch of similar examples
+#   drags the network towards itself and away from everything else.
+# * **The target moves with every step.** The target `r + gamma * max Q(s')` is computed
+#   by the very network being trained, so each update also shifts the thing it is chasing.
+#   Feedback loops like this can blow the Q-values up.
+#
+# The replay memory answers the first problem, the target network the second.
+#
+# ## Opening up the replay memory
+#
+# The memory holds every transition seen so far (its capacity equals the training budget
+# here; in longer runs the oldest transitions are overwritten). Training draws random
+# mini-batches from it. How much does that decorrelate the data? Compare the pole angle of
+# each transition with the next one in the order they were collected, and with a partner
+# drawn at random.
+
+# %%
+angles = buffer.obs[: buffer.size, 2]
+consecutive = np.corrcoef(angles[:-1], angles[1:])[0, 1]
+shuffle_rng = np.random.default_rng(SEED)
+pairs = shuffle_rng.integers(0, buffer.size, size=(2, 5_000))
+random_pairs = np.corrcoef(angles[pairs[0]], angles[pairs[1]])[0, 1]
+print(f"transitions in memory: {buffer.size}")
+print(f"pole-angle correlation, consecutive steps: {consecutive:.3f}")
+print(f"pole-angle correlation, random pairs     : {random_pairs:.3f}")
+assert consecutive > 0.8 and abs(random_pairs) < 0.1
+
+# %% [markdown]
+# Consecutive steps are almost copies of each other; random pairs are unrelated. Each
+# mini-batch is therefore a little sample of everything the agent has experienced, which
+# is much closer to the independent examples that gradient descent assumes. A second
+# benefit is reuse: with one update of 64 samples per step, each stored transition is
+# replayed about 64 times on average over its life in the memory.
+#
+# ## Opening up the target
+#
+# The target network is a frozen copy of the Q-network, refreshed every 500 steps. For 500
+# steps the targets stay put, and fitting them is an ordinary regression problem; then the
+# copy jumps forward and a new regression begins. (A popular alternative nudges the copy a
+# little towards the online network at every step.)
+#
+# Our target also uses the **Double DQN** refinement. The plain DQN target
+# `max_a Q_target(s', a)` lets the same network both choose the best next action and
+# rate it. Because the estimates are noisy, the maximum tends to pick whichever action is
+# overestimated, so the targets are biased upwards, and the bias feeds on itself. Double
+# DQN lets the online network choose (`argmax`) and the target network rate the choice,
+# which removes most of that bias at no extra cost.
+#
+# Two more details in the target are the ones from the gridworld. `(1 - term)` stops
+# bootstrapping when the pole really fell; when the 500-step limit cuts an episode short
+# (truncation) we *do* bootstrap, because the pole was still up and would have stayed up.
+# And the loss is the Huber loss (`smooth_l1_loss`): quadratic for small errors, linear
+# for large ones, so a few wildly wrong targets early in training cannot produce huge
+# gradients.
+#
+# ## What does the network believe?
+#
+# A Q-value is a prediction: the discounted number of future steps the pole will stay up.
+# With a reward of 1 per step and `gamma = 0.99`, balancing forever is worth
+# $1 + 0.99 + 0.99^2 + \dots = 1/(1 - 0.99) = 100$. So a network that balances perfectly
+# "should" predict values near 100. Let us follow one test episode and record the
+# predicted value $V(s) = \max_a Q(s, a)$ along the way, then ask about a state that is
+# clearly lost.
+
+# %%
+env = gym.make("CartPole-v1")
+obs, _ = env.reset(seed=TEST_SEEDS[0])
+values, positions, done = [], [], False
+while not done:
+    with torch.no_grad():
+        values.append(best_net(torch.as_tensor(obs, device=DEVICE)).max().item())
+    positions.append(obs[0])
+    obs, _, terminated, truncated, _ = env.step(greedy_action(best_net, obs))
+    done = terminated or truncated
+env.close()
+
+lost_state = np.array([0.0, 0.0, 0.2, 2.0], dtype=np.float32)  # leaning far right and falling
+with torch.no_grad():
+    lost_value = best_net(torch.as_tensor(lost_state, device=DEVICE)).max().item()
+
+rounds = (log["best_step"] - 500) // 500    # (steps - learning_starts) // target_every
+k_step_value = sum(0.99**i for i in range(rounds))
+print(f"episode length {len(values)}; median predicted V {np.median(values):.2f} "
+      f"(range {min(values):.2f} to {max(values):.2f})")
+print(f"target refreshes while learning: {rounds}; 1 + 0.99 + ... over {rounds} steps = {k_step_value:.2f}")
+print(f"predicted V of a state that is about to fall: {lost_value:.2f}")
+assert np.median(values) < 50, "after a few thousand steps the values are still far from 100"
+assert lost_value < np.median(values), "a falling pole should look worse than an ordinary state"
+
+fig, ax1 = plt.subplots(figsize=(10, 3.5))
+ax1.plot(values, label="predicted V(s) along the episode")
+ax1.axhline(k_step_value, color="gray", ls=":", label=f"value of {rounds} more steps")
+ax1.axhline(lost_value, color="tab:red", ls="--", label="V of a state about to fall")
+ax1.set_ylim(0, 1.4 * max(max(values), k_step_value))
+ax1.set_xlabel("step of the test episode")
+ax1.set_ylabel("predicted value")
+ax2 = ax1.twinx()
+ax2.plot(positions, color="tab:green", alpha=0.6, label="cart position (right axis)")
+ax2.set_ylabel("cart position")
+ax2.set_ylim(-2.4, 2.4)
+fig.legend(loc="lower center", ncol=4, frameon=False)
+ax1.set_title("What the DQN expects during a test episode")
+fig.tight_layout(rect=(0, 0.08, 1, 1))
+plt.show()
+
+# %% [markdown]
+# Surprise: the values are nowhere near 100. They sit close to $1 + 0.99 + \dots$ summed
+# over as many steps as there were target refreshes. This is value iteration from the
+# gridworld lesson in disguise. Starting from a network that predicts roughly zero, the
+# first regression round teaches it "one more reward", about 1; the next round bootstraps
+# from that copy and learns about 1.99; each refresh of the target lets the value look one
+# step further ahead. Value iteration needed 49 sweeps to converge on a 40-square grid;
+# here each sweep costs 500 gradient steps, so the values would need tens of thousands of
+# steps to approach 100.
+#
+# And yet the agent balances well. Acting greedily only needs the *ranking* of the two
+# actions to be right, and a look-ahead of a few steps is already enough to tell which push
+# keeps the pole from tipping. The state that is about to fall gets a lower value, as it
+# should. The lesson for reading a DQN: a good policy does not mean accurate values, and
+# accurate-looking values do not mean a good policy. The cart position (green) shows what
+# the agent actually does: it keeps the pole up while the cart wanders slowly along the
+# track.
+#
+# ## A weakness: more training is not always better
+#
+# Look again at the learning curve. The validation score does not climb and stay; after
+# reaching the top it can fall back, sometimes a long way, while training carries on. That
+# is why the loop keeps a copy of the best network. Compare that copy with the network as it
+# stands at the end of training, on the same test episodes.
+
+# %%
+best_test = dqn_scores.mean()
+last_test = evaluate(last_net, TEST_SEEDS).mean()
+print(f"best network (from step {log['best_step']}) on the test seeds: {best_test:.1f}")
+print(f"network at the end of training (step {log['eval_step'][-1]})   : {last_test:.1f}")
+assert best_test >= last_test or best_test > 400
+
+# %% [markdown]
+# Depending on the run, the final network may be as good as the best one, or far worse:
+# DQN's performance on CartPole is famously unstable. Once the agent balances well, the
+# memory fills with easy, upright states; the network fits those and can lose what it knew
+# about recovering from bad states, then it fails, collects bad states again, and
+# relearns. This is why DQN practice keeps the best checkpoint according to a separate
+# evaluation (exactly what we did, with validation seeds kept apart from the test seeds),
+# and why so many refinements exist: larger memories, slower target updates, learning-rate
+# decay, prioritised replay, and more.
+#
+# Keeping the best snapshot is a form of early stopping, and it carries the same caveat
+# as in supervised learning: choosing the best of many validation scores flatters that
+# score, so the number to report is the one on fresh test episodes.
+#
+# ## What we did
+#
+# * Replaced the Q-table with a network and kept the Q-learning target, with
+#   Double DQN's choose-with-one-network, rate-with-the-other twist.
+# * Added a replay memory (decorrelated, reusable data) and a target network (a target
+#   that holds still), plus epsilon-greedy exploration that fades over 2,500 steps.
+# * Beat the random policy (about 22 steps) by a factor of about twenty within a few
+#   thousand environment steps, and saw that a DQN's quality can go down as well as up.
+# * Found that a good greedy policy can rest on values that are far from converged.
+#
+# ## Questions
+#
+# 1. Why does a neural network need a replay memory when the Q-table in the gridworld did
+#    not? What property of gradient descent is the memory protecting?
+# 2. What would go wrong if the target were computed with the online network itself,
+#    `r + gamma * max_a Q(s', a)`, after every update? Relate your answer to regression
+#    onto a moving target.
+# 3. Explain in your own words why taking the maximum over noisy Q-estimates leads to
+#    overestimation, and how Double DQN reduces it.
+# 4. The network divides the observation by `[2.4, 3.0, 0.21, 3.0]`. What would go wrong
+#    without it? (Think about how large the pole angle is compared with the velocities.)
+# 5. DQN reached a good policy with far fewer environment steps than REINFORCE. Give two
+#    reasons, and name something REINFORCE can do that this DQN cannot (hint: think about
+#    the shape of the action space).
+# 6. Why is the final score measured on test seeds that were not used for choosing the
+#    best snapshot? What would happen to the reported number otherwise?
+# 7. In CartPole the agent bootstraps on truncation but not on termination. What would the
+#    Q-values near step 500 look like if it also stopped bootstrapping on truncation?
+# 8. The predicted values were far below 100 even though the agent balanced perfectly.
+#    Explain why, and predict how they would change with `target_every=100`.
+#
+# ## Further research
+#
+# * Ablate the supports one at a time: train with the replay memory replaced by the most
+#   recent 64 transitions, then with the target network refreshed every step, then with the
+#   plain (not Double) target. Use at least five seeds per variant and plot the validation
+#   curves with their spread. Which support matters most on CartPole?
+# * Plot the Q-values predicted at the start state during training, with and without
+#   Double DQN, against the value 100 of balancing forever. Can you see overestimation?
+# * Make the agent more stable after it has learned: try learning-rate decay, a slower
+#   target (soft updates with `tau = 0.005`), or a larger memory that is never overwritten,
+#   and measure how often the final network is as good as the best snapshot.
+# * Read DeepMind's Atari DQN paper (listed in the stage resources) and list what their
+#   agent had that ours lacks (frame stacking, reward clipping, a convolutional network),
+#   and why each was needed for games played from pixels.
