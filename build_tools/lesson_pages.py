@@ -94,7 +94,7 @@ def lesson_bar(
     if run is not None and run.seconds is not None:
         data = f' data-seconds="{run.seconds:.1f}" data-device="{escape(run.device or "cpu")}"'
     return (
-        f'<div class="tdl-lesson-bar" data-search-exclude="true"{data}>'
+        f'<div class="tdl-lesson-bar"{data}>'
         + "".join(links)
         + f'<p class="tdl-lesson-run">{escape(run_sentence(run))}</p></div>'
     )

@@ -10,11 +10,13 @@ page's notebook HTML in a single streaming pass:
 - the copy button copies the highlighted code itself, so the hidden duplicate goes, and its
   icon is drawn by the shared stylesheet instead of an inline SVG per cell; the cell
   collapsers, hidden by the stylesheet, go too;
-- prompts, the "Copied!" notice, cell tags and outputs are marked ``data-search-exclude``
-  (Material's search skips them), heading anchors become Material ``headerlink``\\ s;
+- heading anchors become Material ``headerlink``\\ s;
 - ``data:`` images become files beside the page;
 - highlighted code keeps its look with far fewer spans (:mod:`build_tools.code_markup`);
 - maths is written the way the site's Markdown pages write it (:mod:`build_tools.notebook_math`).
+
+The same pass writes a second, flat view of the page for the search index: headings, prose
+and code as plain text, without prompts, outputs, copy-button text or cell tags.
 """
 
 from __future__ import annotations
@@ -35,10 +37,17 @@ VOID = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
     "source", "track", "wbr",
 }
-EXCLUDE = ("data-search-exclude", "true")
 # The hidden copy of each cell's code, the per-cell copy icon (the stylesheet draws it),
 # and the cell collapsers, which the notebook stylesheet hides (display: none) anyway.
 DROPPED = {"clipboard-copy-txt", "clipboard-copy-icon", "jp-Collapser"}
+# Kept on the page, left out of the search view.
+NOT_SEARCHED = {
+    "jp-InputPrompt", "jp-OutputPrompt", "jp-Cell-outputWrapper", "celltoolbar",
+    "zeroclipboard-container", "anchor-link",
+}
+# The tags the search index keeps (Material keeps these and uses headings as sections).
+SEARCH_TAGS = {"p", "pre", "code", "ul", "ol", "li", "sub", "sup"}
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _DATA_URI = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,(.*)$", re.DOTALL)
 
 
@@ -47,6 +56,7 @@ class LightPage:
     """A page's lightened HTML and what was taken out of it."""
 
     html: str
+    search_html: str = ""
     styles: list[str] = field(default_factory=list)
     scripts: list[str] = field(default_factory=list)
     images: dict[str, bytes] = field(default_factory=dict)
@@ -91,9 +101,12 @@ class _Lightener(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.out: list[str] = []
+        self.search: list[str] = []
         self.page = LightPage(html="")
-        self.stack: list[tuple[str, str]] = []  # (tag as read, tag as written)
+        # Open elements: (tag, whether its end tag goes to the search view).
+        self.stack: list[tuple[str, bool]] = []
         self.dropping = 0  # depth of an element being removed with its content
+        self.unsearched_at: int | None = None  # stack depth where the search view pauses
         self.capture: list[str] | None = None
         self.capture_kind = ""
         self.keep_capture = False
@@ -113,13 +126,29 @@ class _Lightener(HTMLParser):
         if classes & DROPPED:
             self.dropping = 1
             return
-        written, new_attrs = self._rewrite(tag, attrs, classes)
+        new_attrs = self._rewrite(tag, attrs, classes)
         if tag not in VOID:
-            self.stack.append((tag, written))
-        if written == tag and new_attrs is attrs:
+            self.stack.append((tag, self._search_start(tag, attrs, classes)))
+        if new_attrs is attrs:
             self.out.append(self.get_starttag_text())
         else:
-            self.out.append(_start_tag(written, new_attrs))
+            self.out.append(_start_tag(tag, new_attrs))
+
+    def _search_start(self, tag, attrs, classes) -> bool:
+        """Mirror a start tag into the search view; True when its end tag goes there too."""
+        if self.unsearched_at is not None:
+            return False
+        if classes & NOT_SEARCHED:
+            self.unsearched_at = len(self.stack)
+            return False
+        if tag in HEADINGS:
+            anchor = dict(attrs).get("id")
+            self.search.append(f'<{tag} id="{html.escape(anchor)}">' if anchor else f"<{tag}>")
+            return True
+        if tag in SEARCH_TAGS:
+            self.search.append(f"<{tag}>")
+            return True
+        return False
 
     def handle_startendtag(self, tag, attrs):
         if self.dropping:
@@ -131,25 +160,19 @@ class _Lightener(HTMLParser):
             self.out.append(_start_tag(tag, new_attrs))
 
     def _rewrite(self, tag, attrs, classes):
-        """The tag to write and its attributes (the same list object when unchanged)."""
+        """The attributes to write (the same list object when unchanged)."""
         if tag == "clipboard-copy":
             keep = dict(attrs)
             self.copy_target = keep.get("for")
-            return tag, [(k, keep[k]) for k in ("for", "aria-label") if keep.get(k)]
+            return [(k, keep[k]) for k in ("for", "aria-label") if keep.get(k)]
         if "highlight-ipynb" in classes and self.copy_target:
             target, self.copy_target = self.copy_target, None
-            return tag, [*attrs, ("id", target)]
-        if classes & {"jp-InputPrompt", "jp-OutputPrompt", "notice", "cell-tag"}:
-            return tag, [*attrs, EXCLUDE]
-        if "jp-Cell-outputWrapper" in classes:
-            # Material's search skips an excluded element only until the first closing
-            # tag of the same name, so outputs (nested divs) are wrapped in a <section>.
-            return "section", [*attrs, EXCLUDE]
+            return [*attrs, ("id", target)]
         if tag == "a" and "anchor-link" in classes:
-            return tag, [(k, "headerlink" if k == "class" else v) for k, v in attrs]
+            return [(k, "headerlink" if k == "class" else v) for k, v in attrs]
         if tag == "img":
-            return tag, self._extract_image(attrs)
-        return tag, attrs
+            return self._extract_image(attrs)
+        return attrs
 
     # -- end tags, data -----------------------------------------------------------------
 
@@ -165,9 +188,13 @@ class _Lightener(HTMLParser):
             return
         for depth in range(len(self.stack) - 1, -1, -1):
             if self.stack[depth][0] == tag:
-                for _, written in reversed(self.stack[depth:]):
-                    self.out.append(f"</{written}>")
+                for open_tag, searched in reversed(self.stack[depth:]):
+                    self.out.append(f"</{open_tag}>")
+                    if searched:
+                        self.search.append(f"</{open_tag}>")
                 del self.stack[depth:]
+                if self.unsearched_at is not None and len(self.stack) <= self.unsearched_at:
+                    self.unsearched_at = None
                 return
         self.out.append(f"</{tag}>")
 
@@ -176,6 +203,8 @@ class _Lightener(HTMLParser):
             self.capture.append(data)
         elif not self.dropping:
             self.out.append(data)
+            if self.unsearched_at is None:
+                self.search.append(data)
 
     def handle_entityref(self, name):
         self.handle_data(f"&{name};")
@@ -236,5 +265,6 @@ def lighten(notebook_html: str) -> LightPage:
     parser.feed(notebook_html)
     parser.close()
     page = parser.page
-    page.html = wrap_math(slim_code("".join(parser.out), page.styles))
+    page.html = wrap_math(slim_code("".join(parser.out).strip(), page.styles))
+    page.search_html = "".join(parser.search).strip()
     return page

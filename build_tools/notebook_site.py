@@ -9,6 +9,8 @@ The flow through one build, event by event:
   so mkdocs-jupyter renders outputs while the URL stays that of the ``.py`` lesson;
 - page content: the HTML is lightened (shared stylesheet, images as files) and gets the
   downloads/Colab/runtime bar;
+- page context: the search plugin indexes a flat view of the lesson (headings, prose,
+  code), then the page gets its own HTML back;
 - post-build: the shared stylesheet and script, the downloads (``.py`` and executed
   ``.ipynb`` next to each page) and ``_reports/execution.json`` are written.
 """
@@ -76,6 +78,7 @@ class NotebookSite:
         self.styles: list[str] = []
         self.scripts: list[str] = []
         self.published: dict[str, str] = {}  # lesson id -> folder of its page in the site
+        self.views: dict[str, tuple[str, str]] = {}  # src_uri -> (page HTML, search view)
 
     # -- config, pre-build ----------------------------------------------------------------
 
@@ -173,9 +176,19 @@ class NotebookSite:
             )
         bar = lesson_bar(f"{stem}.ipynb" if run else None, f"{stem}.py", colab, run)
         href = get_relative_url(STYLESHEET, page.url) + "?v=" + self._asset_version()
-        return f'<link rel="stylesheet" href="{href}">\n' + insert_after_title(
-            light.html.strip(), bar
-        )
+        shown = f'<link rel="stylesheet" href="{href}">\n' + insert_after_title(light.html, bar)
+        self.views[page.file.src_uri] = (shown, light.search_html)
+        return shown
+
+    def show_search_view(self, page) -> None:
+        """Give the search index the flat view of a lesson page (see notebook_html)."""
+        if page.file.src_uri in self.views:
+            page.content = self.views[page.file.src_uri][1]
+
+    def show_page_view(self, page) -> None:
+        """Put the page's own HTML back once the search index has read the flat view."""
+        if page.file.src_uri in self.views:
+            page.content = self.views[page.file.src_uri][0]
 
     def _asset_version(self) -> str:
         digest = hashlib.sha256("\n".join(self.styles).encode())

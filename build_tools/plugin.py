@@ -121,6 +121,16 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
         """Light lesson pages: shared stylesheet, images as files, downloads and runtime."""
         return self.notebooks.page_content(html, page, config)
 
+    @event_priority(50)  # before the search plugin indexes the page
+    def _search_view(self, context, page, config, nav) -> None:
+        self.notebooks.show_search_view(page)
+
+    @event_priority(-50)  # after it
+    def _page_view(self, context, page, config, nav) -> None:
+        self.notebooks.show_page_view(page)
+
+    on_page_context = CombinedEvent(_search_view, _page_view)
+
     def _publish_lessons(self, config) -> None:
         self.notebooks.publish(config)
 

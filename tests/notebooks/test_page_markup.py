@@ -80,14 +80,23 @@ def test_code_keeps_its_text_with_fewer_spans(rendered):
     assert re.search(rf'<div class="highlight-ipynb[^"]*" id="{target}">', light.html)
 
 
-def test_noise_is_marked_for_search_and_outputs_are_sections(rendered):
+def test_the_search_view_is_flat_prose_and_code_without_noise(rendered):
+    light = lighten(rendered)
+    assert light.search_html.startswith('<h1 id="title">Title</h1>')
+    assert '<h2 id="part">Part</h2>' in light.search_html
+    assert "<p>Some prose.</p>" in light.search_html
+    code = re.search(r"<pre>(.*?)</pre>", light.search_html, re.S).group(1)
+    assert html.unescape(code) == CODE
+    for noise in ("In\xa0[", "In [", "Copied!", "¶", "12 4", "<div", "<span", "<img"):
+        assert noise not in light.search_html, noise
+
+
+def test_the_page_keeps_its_structure(rendered):
     light = lighten(rendered).html
-    assert re.search(r'<div class="jp-InputPrompt[^"]*" data-search-exclude="true">In', light)
-    assert '<span class="notice" hidden="" data-search-exclude="true">Copied!</span>' in light
-    assert light.count('<section class="jp-Cell-outputWrapper" data-search-exclude="true">') == 1
-    assert light.count("<section") == light.count("</section>")
     assert light.count("<div") == light.count("</div>")
     assert '<a class="headerlink" href="#title">' in light and "jp-Collapser" not in light
+    assert '<span class="notice" hidden="">Copied!</span>' in light
+    assert "12 4" in light and "jp-Cell-outputWrapper" in light
 
 
 def test_slim_code_merges_neighbours_and_drops_unstyled_spans():

@@ -126,8 +126,11 @@ def test_search_indexes_prose_and_code_once_without_noise(site):
     for noise in ("In [", "In&nbsp;[", "Out[", "Copied!", "¶", "clipboard", "raises-exception",
                   "step 199", "&lt;span", "title:", "---"):
         assert noise not in text, noise
-    titles = [e["title"] for e in entries]
-    assert "Computing" in titles and "Plotting" in titles
+    by_title = {e["title"]: e for e in entries}
+    assert by_title["Computing"]["location"].endswith("#computing")
+    assert "squares = [n * n for n in range(5)]" in by_title["Computing"]["text"]
+    assert "plt.plot(squares)" in by_title["Plotting"]["text"]
+    assert "zebrafish" in by_title["A rich lesson"]["text"]
 
 
 def test_a_warm_rebuild_executes_nothing_and_one_edit_executes_one(project):
