@@ -80,9 +80,43 @@ def imported_modules(source: str) -> set[str]:
     return names
 
 
-@functools.lru_cache(maxsize=1)
-def _module_distributions() -> dict[str, tuple[str, ...]]:
-    return {k: tuple(v) for k, v in importlib.metadata.packages_distributions().items()}
+_distributions: dict[str, tuple[str, ...]] | None = None
+
+
+def _package_dirs_fingerprint() -> list[list]:
+    # Installing, removing or upgrading a distribution adds or removes entries in its
+    # site-packages folder, which changes the folder's modification time.
+    return [
+        [entry, os.stat(entry).st_mtime_ns]
+        for entry in sys.path
+        if entry.rstrip("/").endswith(("site-packages", "dist-packages")) and os.path.isdir(entry)
+    ]
+
+
+def module_distributions(cache_file: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Which installed distributions provide each top-level module.
+
+    Scanning every installed distribution is a noticeable part of a warm build, so the
+    answer is kept in ``cache_file`` together with a fingerprint of the package folders.
+    """
+    global _distributions
+    if _distributions is not None:
+        return _distributions
+    fingerprint = _package_dirs_fingerprint()
+    if cache_file is not None:
+        try:
+            saved = json.loads(cache_file.read_text(encoding="utf-8"))
+            if saved["fingerprint"] == fingerprint:
+                _distributions = {k: tuple(v) for k, v in saved["modules"].items()}
+                return _distributions
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    found = importlib.metadata.packages_distributions()
+    _distributions = {k: tuple(v) for k, v in found.items()}
+    if cache_file is not None:
+        payload = {"fingerprint": fingerprint, "modules": found}
+        atomic_write(cache_file, json.dumps(payload).encode())
+    return _distributions
 
 
 def package_versions(modules: Iterable[str]) -> tuple[tuple[str, str], ...]:
@@ -91,7 +125,7 @@ def package_versions(modules: Iterable[str]) -> tuple[tuple[str, str], ...]:
     Standard-library modules have no distribution; the Python version covers them.
     """
     found = {}
-    mapping = _module_distributions()
+    mapping = module_distributions()
     for module in modules:
         for dist in mapping.get(module, ()):
             try:
@@ -148,7 +182,9 @@ class Environment:
     device: str
 
     @classmethod
-    def current(cls) -> Environment:
+    def current(cls, cache_root: Path | None = None) -> Environment:
+        """This interpreter's environment; ``cache_root`` keeps slow answers between runs."""
+        module_distributions(cache_root / "distributions.json" if cache_root else None)
         return cls(python=python_version(), device=detect_device())
 
 

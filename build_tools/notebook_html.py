@@ -26,11 +26,16 @@ import base64
 import binascii
 import hashlib
 import html
+import json
+import os
 import re
+import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 
 from build_tools.code_markup import slim_code
+from build_tools.execution_cache import atomic_write
 from build_tools.notebook_math import wrap_math
 
 VOID = {
@@ -268,3 +273,60 @@ def lighten(notebook_html: str) -> LightPage:
     page.html = wrap_math(slim_code("".join(parser.out).strip(), page.styles))
     page.search_html = "".join(parser.search).strip()
     return page
+
+
+def _blob(folder: Path, content: bytes) -> str:
+    name = hashlib.sha256(content).hexdigest()[:32]
+    path = folder / name
+    if not path.exists():
+        atomic_write(path, content)
+    return name
+
+
+def lighten_cached(notebook_html: str, cache_dir: Path) -> LightPage:
+    """:func:`lighten`, remembered by the input's hash: a warm build parses nothing.
+
+    Stylesheets, scripts and images are stored once each under ``blobs/``; every page
+    uses the same 590 KB of CSS.
+    """
+    entry = cache_dir / (hashlib.sha256(notebook_html.encode()).hexdigest()[:32] + ".json")
+    blobs = cache_dir / "blobs"
+    try:
+        record = json.loads(entry.read_text(encoding="utf-8"))
+
+        def read(name: str) -> bytes:
+            os.utime(blobs / name)  # marks it as in use for prune_lightened()
+            return (blobs / name).read_bytes()
+
+        os.utime(entry)
+
+        return LightPage(
+            html=record["html"],
+            search_html=record["search_html"],
+            styles=[read(name).decode() for name in record["styles"]],
+            scripts=[read(name).decode() for name in record["scripts"]],
+            images={image: read(name) for image, name in record["images"].items()},
+        )
+    except (OSError, ValueError, KeyError, UnicodeDecodeError):
+        pass
+    page = lighten(notebook_html)
+    record = {
+        "html": page.html,
+        "search_html": page.search_html,
+        "styles": [_blob(blobs, css.encode()) for css in page.styles],
+        "scripts": [_blob(blobs, js.encode()) for js in page.scripts],
+        "images": {image: _blob(blobs, data) for image, data in page.images.items()},
+    }
+    atomic_write(entry, json.dumps(record).encode())
+    return page
+
+
+def prune_lightened(cache_dir: Path, max_age_s: float = 30 * 86400) -> None:
+    """Forget pages and blobs no build has used for ``max_age_s``."""
+    cutoff = time.time() - max_age_s
+    for folder in (cache_dir, cache_dir / "blobs"):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)

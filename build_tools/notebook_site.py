@@ -37,7 +37,7 @@ from build_tools.execution_report import (
 )
 from build_tools.lesson_pages import colab_url, insert_after_title, lesson_bar, page_notebook
 from build_tools.lessons import Lesson
-from build_tools.notebook_html import lighten
+from build_tools.notebook_html import lighten_cached, prune_lightened
 from build_tools.notebooks import ExecuteOptions, Progress, execute_lessons, last_report_path
 from build_tools.pages import GeneratedPage, relative_url, render
 
@@ -154,7 +154,7 @@ class NotebookSite:
         lesson = self.lessons.get(page.file.src_uri)
         if lesson is None:
             return html
-        light = lighten(html)
+        light = lighten_cached(html, self.options.cache_root / "pages")
         for block in light.styles:
             if block not in self.styles:
                 self.styles.append(block)
@@ -215,3 +215,4 @@ class NotebookSite:
                 shutil.copyfile(run.entry_dir / run.notebook, target / f"{lesson.path.stem}.ipynb")
         if self.report is not None:
             self.report.write(site / SITE_REPORT)
+        prune_lightened(self.options.cache_root / "pages")

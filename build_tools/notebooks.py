@@ -392,7 +392,7 @@ def execute_lessons(
     """
     started = time.monotonic()
     progress = progress or Progress()
-    environment = environment or Environment.current()
+    environment = environment or Environment.current(options.cache_root)
     inputs_for = inputs_for or lesson_key_inputs
     store = options.store
     runs: dict[str, LessonRun] = {}

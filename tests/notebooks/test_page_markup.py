@@ -14,7 +14,7 @@ from PIL import Image
 
 from build_tools.code_markup import slim_code
 from build_tools.lesson_pages import colab_url, page_notebook, shorten_text
-from build_tools.notebook_html import lighten
+from build_tools.notebook_html import lighten, lighten_cached
 from build_tools.notebook_math import wrap_math
 
 CODE = (
@@ -158,3 +158,14 @@ def test_math_is_written_as_the_site_writes_it():
         '<p><span class="arithmatex">\\[\n\\frac{a}{b} &lt; 1\n\\]</span></p></div>'
         "<pre>$outside$</pre>"
     )
+
+
+def test_a_lightened_page_is_remembered(rendered, tmp_path):
+    first = lighten_cached(rendered, tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == 1
+    # Styles are stored once, whatever the number of pages using them.
+    again = lighten_cached(rendered + " ", tmp_path)
+    assert len(list((tmp_path / "blobs").iterdir())) == len(set(first.styles)) + len(
+        set(first.scripts)) + len(first.images)
+    remembered = lighten_cached(rendered, tmp_path)
+    assert remembered == first and again.html == first.html
