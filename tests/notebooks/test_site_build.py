@@ -194,4 +194,4 @@ def test_with_execution_disabled_lessons_render_as_source(project):
     assert "total" in html and "<style" not in html
     assert "Not executed in this build." in html and ".ipynb" not in html
     assert (project / "site/lessons/stage-1/01-quiet/01-quiet.py").is_file()
-    assert not (project / ".cache" / "tdl").exists()
+    assert not (project / ".cache" / "tdl" / "notebooks").exists()  # nothing was executed
