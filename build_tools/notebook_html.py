@@ -275,6 +275,28 @@ def lighten(notebook_html: str) -> LightPage:
     return page
 
 
+_SEARCH_HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
+
+
+def toc_tokens(search_html: str) -> list[dict]:
+    """Table-of-contents tokens (MkDocs' format) from the headings of the search view.
+
+    mkdocs-jupyter builds its table of contents from a Markdown export that deletes inline
+    code, so "from loops to `@`" would appear as "from loops to"; the page's own headings
+    keep every word.
+    """
+    root: list[dict] = []
+    open_levels: list[dict] = []
+    for level, anchor, name in _SEARCH_HEADING.findall(search_html):
+        token = {"level": int(level), "id": html.unescape(anchor), "name": name.strip(),
+                 "children": []}
+        while open_levels and open_levels[-1]["level"] >= token["level"]:
+            open_levels.pop()
+        (open_levels[-1]["children"] if open_levels else root).append(token)
+        open_levels.append(token)
+    return root
+
+
 def _blob(folder: Path, content: bytes) -> str:
     name = hashlib.sha256(content).hexdigest()[:32]
     path = folder / name

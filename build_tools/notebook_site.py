@@ -25,6 +25,7 @@ from importlib.resources import files as package_files
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from build_tools.execution_cache import atomic_write
@@ -37,7 +38,7 @@ from build_tools.execution_report import (
 )
 from build_tools.lesson_pages import colab_url, insert_after_title, lesson_bar, page_notebook
 from build_tools.lessons import Lesson
-from build_tools.notebook_html import lighten_cached, prune_lightened
+from build_tools.notebook_html import lighten_cached, prune_lightened, toc_tokens
 from build_tools.notebooks import ExecuteOptions, Progress, execute_lessons, last_report_path
 from build_tools.pages import GeneratedPage, relative_url, render
 
@@ -155,6 +156,9 @@ class NotebookSite:
         if lesson is None:
             return html
         light = lighten_cached(html, self.options.cache_root / "pages")
+        # The front matter holds the lesson's title; the page's headings, its contents.
+        page.title = lesson.title
+        page.toc = get_toc(toc_tokens(light.search_html))
         for block in light.styles:
             if block not in self.styles:
                 self.styles.append(block)

@@ -34,7 +34,7 @@ for step in range(200):
 squares["nope"]
 
 # %% [markdown]
-# ## Plotting
+# ## Plotting with `plt`
 
 # %%
 import matplotlib.pyplot as plt
@@ -107,6 +107,13 @@ def test_lesson_bar_offers_downloads_colab_and_runtime(site):
     assert html.index("tdl-lesson-bar") > html.index("<h1")
 
 
+def test_title_and_contents_keep_inline_code(site):
+    html = page(site, "01-rich")
+    assert "<title>A rich lesson" in html
+    toc = re.search(r'<nav class="md-nav md-nav--secondary".*?</nav>', html, re.DOTALL).group(0)
+    assert "Plotting with <code>plt</code>" in toc and 'href="#computing"' in toc
+
+
 def test_execution_report_page_and_json(site):
     report = json.loads((site / "_reports" / "execution.json").read_text())
     assert [x["id"] for x in report["lessons"]] == ["stage-1/01-rich", "stage-1/02-plain"]
@@ -129,7 +136,7 @@ def test_search_indexes_prose_and_code_once_without_noise(site):
     by_title = {e["title"]: e for e in entries}
     assert by_title["Computing"]["location"].endswith("#computing")
     assert "squares = [n * n for n in range(5)]" in by_title["Computing"]["text"]
-    assert "plt.plot(squares)" in by_title["Plotting"]["text"]
+    assert "plt.plot(squares)" in by_title["Plotting with <code>plt</code>"]["text"]
     assert "zebrafish" in by_title["A rich lesson"]["text"]
 
 
