@@ -13,11 +13,14 @@ import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from build_tools.catalog import KINDS, Catalog, Resource
+from build_tools.catalog import FREE, KINDS, LEVELS, Catalog, Resource
+from build_tools.catalog_data import HEALTH_LABELS, catalog_data, embed_text
+from build_tools.lesson_sections import markdown_text, read_sections
 from build_tools.lessons import Lesson
 
 KIND_LABELS = {
@@ -67,7 +70,9 @@ def _environment() -> Environment:
     )
     env.filters["md"] = md_text
     env.filters["yaml_string"] = yaml_string
-    env.globals.update(KIND_LABELS=KIND_LABELS, FREE_LABELS=FREE_LABELS)
+    env.globals.update(
+        KIND_LABELS=KIND_LABELS, FREE_LABELS=FREE_LABELS, HEALTH_LABELS=HEALTH_LABELS
+    )
     return env
 
 
@@ -159,19 +164,41 @@ def stage_page(model: SiteModel, number: int) -> GeneratedPage:
     return GeneratedPage(uri, content)
 
 
+def catalog_facets(catalog: Catalog, tags: list[str]) -> list[tuple[str, str, list]]:
+    """The catalog filters: (query name, legend, [(value, label)]) in the order shown."""
+    return [
+        ("stage", "Stage", [(str(s.number), f"{s.number}. {s.title}") for s in catalog.stages]),
+        ("kind", "Kind", [(kind, KIND_LABELS[kind]) for kind in KINDS]),
+        ("free", "Cost", [(free, FREE_LABELS[free]) for free in FREE]),
+        ("level", "Level", [(level, level.capitalize()) for level in LEVELS]),
+        ("tag", "Tags", [(tag, tag) for tag in tags]),
+    ]
+
+
 def catalog_page(model: SiteModel) -> GeneratedPage:
     uri = "catalog.md"
     resources = sorted(
         model.catalog.resources,
         key=lambda r: (r.stage, r.free != "yes", r.free == "paid", r.title.lower()),
     )
+    url_to = partial(relative_url, from_uri=uri)
+    data = catalog_data(
+        resources,
+        stages=[(s.number, s.title, url_to(stage_uri(s.number))) for s in model.catalog.stages],
+        lessons=[(lesson.id, lesson.title, url_to(lesson.doc_path)) for lesson in model.lessons],
+        cited_by={rid: [lesson.id for lesson in cited] for rid, cited in model.cited_by.items()},
+        links=model.extra.get("links") or {},
+    )
     content = render(
         "catalog.md.j2",
         catalog=model.catalog,
         resources=resources,
+        facets=catalog_facets(model.catalog, data["tags"]),
+        stage_uri=stage_uri,
+        data_text=Markup(embed_text(data)),
         model=model,
         page_uri=uri,
-        url_to=lambda target: relative_url(target, uri),
+        url_to=url_to,
     )
     return GeneratedPage(uri, content)
 
@@ -183,14 +210,35 @@ def home_page(model: SiteModel) -> GeneratedPage:
         catalog=model.catalog,
         model=model,
         page_uri=uri,
+        stage_uri=stage_uri,
         url_to=lambda target: relative_url(target, uri),
+    )
+    return GeneratedPage(uri, content)
+
+
+def review_page(model: SiteModel) -> GeneratedPage:
+    """Every lesson's questions, by stage, for coming back to earlier topics."""
+    uri = "review.md"
+    stages = []
+    for stage in model.catalog.stages:
+        entries = []
+        for lesson in model.lessons_for_stage(stage.number):
+            questions = read_sections(markdown_text(lesson.path)).questions
+            if questions:
+                entries.append((lesson, questions))
+        if entries:
+            stages.append((stage, entries))
+    content = render(
+        "review.md.j2",
+        stages=stages,
+        md_link=lambda target: md_link(target, uri),
     )
     return GeneratedPage(uri, content)
 
 
 def generated_pages(model: SiteModel, existing: set[str]) -> list[GeneratedPage]:
     """All virtual pages; a hand-written file with the same path wins."""
-    pages = [home_page(model), catalog_page(model)]
+    pages = [home_page(model), catalog_page(model), review_page(model)]
     pages += [stage_page(model, stage.number) for stage in model.catalog.stages]
     return [page for page in pages if page.src_uri not in existing]
 

@@ -13,9 +13,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
+from build_tools import reader_assets
 from build_tools.atomic_site import AtomicSite
 from build_tools.catalog import Catalog, CatalogError, load_catalog
 from build_tools.config import TdlPluginConfig
+from build_tools.lesson_extras import decorate_lesson_page
 from build_tools.lessons import Lesson, LessonError, cross_check, discover_lessons
 from build_tools.links_cache import load_link_results
 from build_tools.links_report import render_link_health_markdown
@@ -79,7 +81,11 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
             raise PluginError(
                 "the catalog or lessons have problems:\n" + format_problems(problems)
             )
-        self.model = SiteModel.build(self.catalog, self.lessons)
+        links = {}
+        if self.config.linkcheck.enabled:  # catalog entries show their link's last verdict
+            links = load_link_results(root / self.config.linkcheck.cache)
+        self.model = SiteModel.build(self.catalog, self.lessons, links=links)
+        reader_assets.add_to_config(config)
         self._user_nav = config.nav is not None
         self.notebooks = NotebookSite(self.config.execute, root, self.lessons)
         self.notebooks.configure(config)
@@ -90,6 +96,8 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
         existing = {f.src_uri for f in files}
         for page in generated_pages(self.model, existing):
             files.append(File.generated(config, page.src_uri, content=page.content))
+        for asset in reader_assets.asset_files(config, existing):
+            files.append(asset)
         report = self.notebooks.report_page() if self.notebooks else None
         if report is not None and report.src_uri not in existing:
             files.append(File.generated(config, report.src_uri, content=report.content))
@@ -129,7 +137,12 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
     def _page_view(self, context, page, config, nav) -> None:
         self.notebooks.show_page_view(page)
 
-    on_page_context = CombinedEvent(_search_view, _page_view)
+    @event_priority(-60)  # after the page has its own HTML back
+    def _lesson_extras(self, context, page, config, nav) -> None:
+        """Prerequisites, previous/next and "mark as done" on lesson pages."""
+        decorate_lesson_page(page, nav, self.model)
+
+    on_page_context = CombinedEvent(_search_view, _page_view, _lesson_extras)
 
     def _publish_lessons(self, config) -> None:
         self.notebooks.publish(config)

@@ -1,0 +1,117 @@
+"""The catalog page's data: every resource as one compact JSON row, filtered in the browser.
+
+The catalog page keeps only the visible page of results in the DOM and draws the cards from
+these rows (``assets/catalog.js``). A row holds what a card and the filters need; summaries
+stay on the stage pages, which keeps a 10,000-resource catalog page under 2 MB. Values that
+repeat (kinds, levels, tags, lessons, link verdicts) are sent once, as tables, and rows
+point into them by index.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from build_tools.catalog import FREE, KINDS, LEVELS, Resource
+from build_tools.links_model import VERDICTS, LinkResult
+
+# Position of each field in a row; assets/catalog.js reads rows with the same order.
+ROW = (
+    "id",
+    "title",
+    "url",
+    "stage",
+    "kind",
+    "free",
+    "level",
+    "authors",
+    "tags",
+    "hours",
+    "archived",
+    "lessons",
+    "verdict",
+    "checked",
+)
+HEALTH_LABELS = {
+    "ok": "Link OK",
+    "redirect": "Link redirects",
+    "broken": "Link broken",
+    "timeout": "Link timed out",
+    "error": "Link failed",
+    "skipped": "Link not checked",
+}
+
+
+def _row(
+    resource: Resource,
+    tags: dict[str, int],
+    lessons: list[int],
+    health: LinkResult | None,
+) -> list:
+    hours = resource.est_hours
+    return [
+        resource.id,
+        resource.title,
+        resource.url,
+        resource.stage,
+        KINDS.index(resource.kind),
+        FREE.index(resource.free),
+        LEVELS.index(resource.level),
+        resource.authors,
+        [tags[tag] for tag in resource.tags],
+        # Whole hours print without ".0"; 0 means "not given".
+        (int(hours) if hours == int(hours) else hours) if hours else 0,
+        int(resource.archived),
+        lessons,
+        VERDICTS.index(health.verdict) if health else -1,
+        health.checked_date if health else "",
+    ]
+
+
+def catalog_data(
+    resources: list[Resource],
+    stages: list[tuple[int, str, str]],
+    lessons: list[tuple[str, str, str]],
+    cited_by: Mapping[str, list[str]],
+    links: Mapping[str, LinkResult],
+) -> dict:
+    """The page's data as plain values.
+
+    ``stages`` holds (number, title, url of the stage page); ``lessons`` holds (id, title,
+    url of the page); ``cited_by`` maps a resource id to the ids of the lessons citing it;
+    ``links`` maps a URL to its last link-check verdict (empty: no health shown).
+    """
+    tag_names = sorted({tag for r in resources for tag in r.tags})
+    tag_index = {tag: i for i, tag in enumerate(tag_names)}
+    lesson_index = {lesson_id: i for i, (lesson_id, _t, _u) in enumerate(lessons)}
+    rows = [
+        _row(
+            r,
+            tag_index,
+            [lesson_index[lid] for lid in cited_by.get(r.id, []) if lid in lesson_index],
+            links.get(r.url),
+        )
+        for r in resources
+    ]
+    return {
+        "fields": list(ROW),
+        "stages": [[number, title, url] for number, title, url in stages],
+        "kinds": list(KINDS),
+        "free": list(FREE),
+        "levels": list(LEVELS),
+        "tags": tag_names,
+        "lessons": [[title, url] for _id, title, url in lessons],
+        "verdicts": [HEALTH_LABELS[v] for v in VERDICTS],
+        "verdictKeys": list(VERDICTS),
+        "resources": rows,
+    }
+
+
+def embed_text(data: object) -> str:
+    """JSON as the text of an HTML element: only ``&`` and ``<`` need escaping there.
+
+    The text sits in an inert ``<template>``, which neither the search indexer nor instant
+    navigation runs, unlike a ``<script>`` (Material re-creates scripts as executable).
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("&", "&amp;").replace("<", "&lt;")
