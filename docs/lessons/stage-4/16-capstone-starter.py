@@ -29,7 +29,7 @@
 # float feature matrix `X` and an integer label vector `y`. After each change, restart the
 # kernel and run everything: a capstone notebook must run top to bottom from a fresh start.
 #
-# **Runtime:** about 10 s on a laptop CPU as it stands; it uses a GPU if one is available.
+# **Runtime:** about 5 s on a laptop CPU as it stands; it uses a GPU if one is available.
 #
 # Delete this introduction and the "how to use" notes when you write your own.
 

@@ -68,12 +68,13 @@ print("device:", DEVICE, "| gymnasium", gym.__version__, "| torch", torch.__vers
 #   mini-batches.
 # * `evaluate`: plays full episodes greedily (no exploration) and returns their lengths.
 #
-# The loop acts epsilon-greedily, stores every transition, and after a short warm-up takes
-# one gradient step per environment step on a random mini-batch, pulling `Q(s, a)` towards
-# the target `r + gamma * Q_target(s', a*)`. Every 1,000 steps it evaluates the greedy
-# policy on five *validation* episodes and keeps a copy of the best network so far; the
-# reason for that copy is one of the things we will open up. (Gymnasium records an official
-# "solved" score for CartPole, 475; passing `stop_at=475` would stop training there.)
+# The loop acts epsilon-greedily and stores every transition. After a short warm-up it
+# takes one gradient step every second environment step, on a random mini-batch of 128
+# transitions, pulling `Q(s, a)` towards the target `r + gamma * Q_target(s', a*)`.
+# Every 1,000 steps it evaluates the greedy policy on five *validation* episodes and keeps
+# a copy of the best network so far; the reason for that copy is one of the things we will
+# open up. (Gymnasium records an official "solved" score for CartPole, 475; passing
+# `stop_at=475` would stop training there.)
 
 # %%
 class QNetwork(nn.Module):
@@ -136,8 +137,8 @@ VALIDATION_SEEDS = range(1_000, 1_005)   # used to pick the best network during 
 TEST_SEEDS = range(2_000, 2_020)         # used once, at the end
 
 
-def train_dqn(total_steps=7_000, batch_size=64, gamma=0.99, lr=1e-3, learning_starts=500,
-              eps_start=1.0, eps_end=0.05, eps_steps=2_500, target_every=500, eval_every=1_000,
+def train_dqn(total_steps=7_000, batch_size=128, train_every=2, gamma=0.99, lr=1e-3,
+              learning_starts=500, eps_start=1.0, eps_end=0.05, eps_steps=2_500, target_every=500, eval_every=1_000,
               stop_at=None, seed=SEED):
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -167,7 +168,7 @@ def train_dqn(total_steps=7_000, batch_size=64, gamma=0.99, lr=1e-3, learning_st
             obs, _ = env.reset()
             episode_return = 0.0
 
-        if step >= learning_starts:                               # learn from replayed memories
+        if step >= learning_starts and step % train_every == 0:  # learn from replayed memories
             s, a, r, s_next, term = buffer.sample(batch_size, rng)
             with torch.no_grad():
                 a_next = q_net(s_next).argmax(dim=1, keepdim=True)       # online net chooses,
@@ -289,8 +290,8 @@ assert consecutive > 0.8 and abs(random_pairs) < 0.1
 # Consecutive steps are almost copies of each other; random pairs are unrelated. Each
 # mini-batch is therefore a little sample of everything the agent has experienced, which
 # is much closer to the independent examples that gradient descent assumes. A second
-# benefit is reuse: with one update of 64 samples per step, each stored transition is
-# replayed about 64 times on average over its life in the memory.
+# benefit is reuse: with one update of 128 samples every two steps, each stored transition
+# is replayed about 64 times on average over its life in the memory.
 #
 # ## Opening up the target
 #
@@ -370,8 +371,9 @@ plt.show()
 # first regression round teaches it "one more reward", about 1; the next round bootstraps
 # from that copy and learns about 1.99; each refresh of the target lets the value look one
 # step further ahead. Value iteration needed 49 sweeps to converge on a 40-square grid;
-# here each sweep costs 500 gradient steps, so the values would need tens of thousands of
-# steps to approach 100.
+# here each sweep costs 500 environment steps (250 gradient steps), and with a horizon of
+# about 100 steps the values would need hundreds of sweeps, over a hundred thousand
+# environment steps, to approach 100.
 #
 # And yet the agent balances well. Acting greedily only needs the *ranking* of the two
 # actions to be right, and a look-ahead of a few steps is already enough to tell which push
