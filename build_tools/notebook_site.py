@@ -17,6 +17,7 @@ The flow through one build, event by event:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import posixpath
@@ -62,6 +63,7 @@ class _LogProgress(Progress):
         log.info("%s %s (%s, %s)", run.status, run.path, format_seconds(run.seconds), device)
 
 
+@functools.cache
 def _extra_css() -> str:
     return (package_files("build_tools") / "assets" / "notebook-extras.css").read_text("utf-8")
 

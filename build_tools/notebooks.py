@@ -178,9 +178,19 @@ def _failure_from_cell(
             found = _CELL_LINE.search(detail)
             if found and starts:
                 line = starts[index] + int(found.group(1))
-    if line is None and starts:
-        line = starts[index] + 1
+    if line is None:
+        return _failure_at(index, starts, exception, detail[-4000:])
     return CellFailure(cell=index + 1, line=line, exception=exception, detail=detail[-4000:])
+
+
+def _failure_at(
+    index: int | None, starts: list[int] | None, exception: str, detail: str = ""
+) -> CellFailure:
+    """A failure in cell ``index`` (0-based, None before any cell ran), located at the
+    first line of that cell's code when the cell-to-line map is known."""
+    if index is None:
+        return CellFailure(None, None, exception, detail)
+    return CellFailure(index + 1, starts[index] + 1 if starts else None, exception, detail)
 
 
 def _first_line(text: str, limit: int = 300) -> str:
@@ -224,35 +234,33 @@ async def _execute_notebook(
     failure = None
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
+        running = asyncio.ensure_future(client.async_execute(env=env, stdout=log, stderr=log))
+        # Not asyncio.wait_for: nbclient turns the cancellation into DeadKernelError, which
+        # would hide that the lesson ran out of time.
+        finished, _ = await asyncio.wait({running}, timeout=options.lesson_timeout)
         try:
-            await asyncio.wait_for(
-                client.async_execute(env=env, stdout=log, stderr=log),
-                timeout=options.lesson_timeout,
-            )
+            if not finished:
+                running.cancel()
+                await asyncio.gather(running, return_exceptions=True)
+                raise TimeoutError
+            running.result()
         except CellExecutionError as exc:
             failure = _failure_from_cell(
                 nb, current["index"], starts, f"{exc.ename}: {_first_line(exc.evalue)}"
             )
         except CellTimeoutError:
-            index = current["index"]
-            failure = CellFailure(
-                cell=index + 1,
-                line=starts[index] + 1 if starts else None,
-                exception=f"timed out after {options.cell_timeout:g} s (cell timeout)",
+            failure = _failure_at(
+                current["index"], starts,
+                f"timed out after {options.cell_timeout:g} s (cell timeout)",
             )
-        except (asyncio.TimeoutError, TimeoutError):
-            index = current["index"]
-            failure = CellFailure(
-                cell=None if index is None else index + 1,
-                line=starts[index] + 1 if starts and index is not None else None,
-                exception=f"lesson timed out after {options.lesson_timeout:g} s",
+        except TimeoutError:
+            failure = _failure_at(
+                current["index"], starts, f"lesson timed out after {options.lesson_timeout:g} s"
             )
         except DeadKernelError:
-            index = current["index"]
-            failure = CellFailure(
-                cell=None if index is None else index + 1,
-                line=starts[index] + 1 if starts and index is not None else None,
-                exception="the kernel died (out of memory, or a crash in native code)",
+            failure = _failure_at(
+                current["index"], starts,
+                "the kernel died (out of memory, or a crash in native code)",
                 detail=_log_tail(log_path),
             )
         except Exception as exc:  # kernel start-up problems, missing kernelspec, ...
@@ -274,11 +282,7 @@ def _unexpected_success(nb, starts) -> CellFailure | None:
         if cell.cell_type != "code" or RAISES not in cell.metadata.get("tags", []):
             continue
         if not any(out.get("output_type") == "error" for out in cell.get("outputs", [])):
-            return CellFailure(
-                cell=index + 1,
-                line=starts[index] + 1 if starts else None,
-                exception=f"cell is tagged {RAISES} but raised no exception",
-            )
+            return _failure_at(index, starts, f"cell is tagged {RAISES} but raised no exception")
     return None
 
 

@@ -163,3 +163,18 @@ def test_concurrent_runs_execute_a_lesson_once(project):
     store = project / ".cache" / "tdl" / "notebooks"
     entries = [p for p in store.iterdir() if not p.name.startswith(".")]
     assert len(entries) == 1
+
+
+def test_a_lesson_over_its_timeout_fails_naming_where_it_was(project):
+    body = "# %%\nimport time\ntime.sleep(1)\n\n# %%\ntime.sleep(30)\n"
+    write_lesson(project, "01-endless", body=body)
+    failed = run(project, cell_timeout=60, lesson_timeout=3).runs[0]
+    assert failed.status == "timeout"
+    assert failed.failure.cell == 2 and "lesson timed out after 3 s" in failed.failure.exception
+
+
+def test_a_dying_kernel_fails_the_lesson_with_a_message(project):
+    write_lesson(project, "01-crash", body="# %%\nimport os\nos._exit(3)\n")
+    failed = run(project).runs[0]
+    assert failed.status == "failed"
+    assert failed.failure.cell == 1 and "kernel died" in failed.failure.exception
