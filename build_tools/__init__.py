@@ -1,3 +1,3 @@
-"""Top-Down Deep Learning: catalog, lessons, link checks and the MkDocs plugin that builds the site."""
+"""Top-Down Deep Learning: catalog, lessons, link checks and the MkDocs plugin for the site."""
 
 __version__ = "0.1.0"

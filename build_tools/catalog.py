@@ -184,7 +184,8 @@ def _stage_problems(catalog: Catalog, located: Located) -> list[Problem]:
             problems.append(
                 located.problem(
                     ("stages", index, "number"),
-                    f"stages must be numbered 1 to 6 in order; expected {index + 1}, found {stage.number}",
+                    "stages must be numbered 1 to 6 in order; "
+                    f"expected {index + 1}, found {stage.number}",
                 )
             )
         if stage.capstone and not stage.rules:
@@ -208,8 +209,10 @@ def _prerequisite_problems(data: dict, located: Located) -> list[Problem]:
         if isinstance(entry, dict) and isinstance(entry.get("id"), str):
             index_of.setdefault(entry["id"], i)
             prereqs = entry.get("prerequisites")
-            graph.setdefault(entry["id"], [p for p in prereqs if isinstance(p, str)]
-                             if isinstance(prereqs, list) else [])
+            graph.setdefault(
+                entry["id"],
+                [p for p in prereqs if isinstance(p, str)] if isinstance(prereqs, list) else [],
+            )
     problems = []
     for i, entry in enumerate(data.get("resources") or []):
         if entry not in entries or not isinstance(entry.get("prerequisites"), list):
@@ -267,11 +270,18 @@ def validate(located: Located) -> Catalog:
     """Validate located data as a catalog; raise CatalogError with every problem."""
     data = located.data
     if data is None:
-        raise CatalogError([located.problem((), "the catalog is empty; expected keys 'stages' and 'resources'")])
+        raise CatalogError(
+            [located.problem((), "the catalog is empty; expected keys 'stages' and 'resources'")]
+        )
     if not isinstance(data, dict):
         found = type(data).__name__
         raise CatalogError(
-            [located.problem((), f"the catalog must be a mapping with 'stages' and 'resources', found {found}")]
+            [
+                located.problem(
+                    (),
+                    f"the catalog must be a mapping with 'stages' and 'resources', found {found}",
+                )
+            ]
         )
     problems = _duplicate_ids(data, located) + _prerequisite_problems(data, located)
     try:

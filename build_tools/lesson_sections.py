@@ -70,12 +70,22 @@ def section_problems(path: Path, shown: str) -> list[Problem]:
     problems = []
     if len(found.questions) < MIN_QUESTIONS:
         problems.append(
-            Problem(shown, 1, 1, f"needs a '## Questions' section with at least {MIN_QUESTIONS} "
-                    f"numbered questions (found {len(found.questions)})")
+            Problem(
+                shown,
+                1,
+                1,
+                f"needs a '## Questions' section with at least {MIN_QUESTIONS} "
+                f"numbered questions (found {len(found.questions)})",
+            )
         )
     if len(found.research) < MIN_RESEARCH:
         problems.append(
-            Problem(shown, 1, 1, f"needs a '## Further research' section with at least "
-                    f"{MIN_RESEARCH} tasks (found {len(found.research)})")
+            Problem(
+                shown,
+                1,
+                1,
+                f"needs a '## Further research' section with at least "
+                f"{MIN_RESEARCH} tasks (found {len(found.research)})",
+            )
         )
     return problems

@@ -97,6 +97,7 @@ def front_matter_text(source: str) -> tuple[str, int] | None:
 
 def _shift(located: Located, offset: int) -> Located:
     """Move positions from header-relative to file-relative (the '# ' prefix adds 2 columns)."""
+
     def move(pos: tuple[int, int]) -> tuple[int, int]:
         return pos[0] + offset - 1, pos[1] + 2
 
@@ -111,7 +112,9 @@ def read_lesson(path: Path, lessons_dir: Path, display: str | None = None) -> Le
     source = decode(path.read_bytes(), shown)
     found = front_matter_text(source)
     if found is None:
-        raise LessonError([Problem(shown, 1, 1, "missing front matter: start the file with a '# ---' header")])
+        raise LessonError(
+            [Problem(shown, 1, 1, "missing front matter: start the file with a '# ---' header")]
+        )
     text, first_line = found
     try:
         located = _shift(load_text(text, shown), first_line)
@@ -129,7 +132,9 @@ def read_lesson(path: Path, lessons_dir: Path, display: str | None = None) -> Le
             loc = tuple(error["loc"])
             field = str(loc[0]) if loc else "front matter"
             if error["type"] == "extra_forbidden":
-                problems.append(located.problem(loc, f"unknown front matter key '{field}'", key=True))
+                problems.append(
+                    located.problem(loc, f"unknown front matter key '{field}'", key=True)
+                )
             elif error["type"] == "missing":
                 problems.append(located.problem((), f"missing front matter key '{field}'"))
             else:
@@ -143,9 +148,7 @@ def lesson_files(lessons_dir: Path) -> list[Path]:
     """Lesson sources in path order: ``stage-N/*.py``."""
     if not lessons_dir.is_dir():
         return []
-    return sorted(
-        p for p in lessons_dir.glob("stage-*/*.py") if STAGE_DIR.match(p.parent.name)
-    )
+    return sorted(p for p in lessons_dir.glob("stage-*/*.py") if STAGE_DIR.match(p.parent.name))
 
 
 def discover_lessons(lessons_dir: Path, root: Path | None = None) -> list[Lesson]:
@@ -162,7 +165,12 @@ def discover_lessons(lessons_dir: Path, root: Path | None = None) -> list[Lesson
         if lesson.stage != folder_stage:
             line = lesson.front_matter_line
             problems.append(
-                Problem(shown, line, 1, f"stage is {lesson.stage} but the file is in stage-{folder_stage}/")
+                Problem(
+                    shown,
+                    line,
+                    1,
+                    f"stage is {lesson.stage} but the file is in stage-{folder_stage}/",
+                )
             )
         lessons.append(lesson)
     if problems:
@@ -202,9 +210,16 @@ def cross_check(lessons: list[Lesson], catalog: Catalog, root: Path | None = Non
         for data in lesson.data_files():
             if not data.is_file():
                 line = _line_of(lesson.path, data.name, lesson.front_matter_line)
-                problems.append(Problem(shown, line, 1, f"declared data file not found: {data.name}"))
+                problems.append(
+                    Problem(shown, line, 1, f"declared data file not found: {data.name}")
+                )
         if lesson.meta.kind == "lesson" and not lesson.meta.resources:
             problems.append(
-                Problem(shown, lesson.front_matter_line, 1, "a lesson must cite at least one catalog resource")
+                Problem(
+                    shown,
+                    lesson.front_matter_line,
+                    1,
+                    "a lesson must cite at least one catalog resource",
+                )
             )
     return problems

@@ -163,9 +163,13 @@ class _Builder:
 
     def event(self, ev) -> None:
         if isinstance(ev, yaml.AliasEvent):
-            self.fail(ev.start_mark, "anchors and aliases are not allowed here; write the value out")
+            self.fail(
+                ev.start_mark, "anchors and aliases are not allowed here; write the value out"
+            )
         if getattr(ev, "anchor", None):
-            self.fail(ev.start_mark, "anchors and aliases are not allowed here; write the value out")
+            self.fail(
+                ev.start_mark, "anchors and aliases are not allowed here; write the value out"
+            )
         if isinstance(ev, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
@@ -214,7 +218,14 @@ def load_text(text: str, path: str) -> Located:
     except yaml.reader.ReaderError as exc:
         line, col = _line_col_of_offset(text, exc.position)
         raise YamlSourceError(
-            [Problem(path, line, col, f"YAML syntax error: character {exc.character!r} is not allowed")]
+            [
+                Problem(
+                    path,
+                    line,
+                    col,
+                    f"YAML syntax error: character {exc.character!r} is not allowed",
+                )
+            ]
         ) from None
     except yaml.YAMLError as exc:
         builder.fail(None, f"YAML syntax error: {exc}")

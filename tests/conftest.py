@@ -57,19 +57,29 @@ RESOURCE_YAML = """\
 """
 
 
-def resource_yaml(rid="first-course", title="First course", url="https://example.org/course",
-                  stage=1, summary="A course.") -> str:
+def resource_yaml(
+    rid="first-course",
+    title="First course",
+    url="https://example.org/course",
+    stage=1,
+    summary="A course.",
+) -> str:
     return RESOURCE_YAML.format(id=rid, title=title, url=url, stage=stage, summary=summary)
 
 
 def catalog_yaml(*resources: str) -> str:
     body = "".join(resources) if resources else resource_yaml()
-    return "# yaml-language-server: $schema=./resources.schema.json\n" + STAGES_YAML + "resources:\n" + body
+    return (
+        "# yaml-language-server: $schema=./resources.schema.json\n"
+        + STAGES_YAML
+        + "resources:\n"
+        + body
+    )
 
 
-
-
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run ``python -m build_tools`` in a real subprocess and capture its output."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     full_env.pop("GITHUB_ACTIONS", None)

@@ -14,7 +14,9 @@ HELP = "validate the catalog and the lessons' front matter"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--catalog", default="resources.yml", help="catalog file (default: resources.yml)")
+    parser.add_argument(
+        "--catalog", default="resources.yml", help="catalog file (default: resources.yml)"
+    )
     parser.add_argument(
         "--lessons",
         default="docs/lessons",

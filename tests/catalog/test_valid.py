@@ -26,7 +26,11 @@ def test_free_resources_come_first_within_a_stage(write_catalog):
     audit = resource_yaml(rid="audit-course", title="B audit").replace("free: yes", "free: audit")
     free = resource_yaml(rid="free-course", title="C free")
     catalog = load_catalog(write_catalog(catalog_yaml(paid, audit, free)))
-    assert [r.id for r in catalog.resources_for_stage(1)] == ["free-course", "audit-course", "paid-book"]
+    assert [r.id for r in catalog.resources_for_stage(1)] == [
+        "free-course",
+        "audit-course",
+        "paid-book",
+    ]
 
 
 def test_committed_schema_matches_the_models():
@@ -59,5 +63,7 @@ def test_github_format_prints_annotations(write_catalog):
 
 def test_github_format_is_automatic_under_actions(write_catalog):
     path = write_catalog(catalog_yaml(resource_yaml(stage=9)))
-    result = run_cli("check", "--catalog", str(path), "--no-lessons", env={"GITHUB_ACTIONS": "true"})
+    result = run_cli(
+        "check", "--catalog", str(path), "--no-lessons", env={"GITHUB_ACTIONS": "true"}
+    )
     assert result.stderr.startswith("::error file=")

@@ -41,7 +41,9 @@ def test_lesson_has_questions_research_and_known_resources(lesson):
     source = lesson.path.read_text(encoding="utf-8")
     assert "torch.cuda.is_available()" in source or lesson.meta.device == "cpu"
     assert "assert " in source, "key cells end with assertions on the lesson's outcome"
-    assert "runs in" in source.lower() or "runtime" in source.lower(), "the intro states its runtime"
+    assert "runs in" in source.lower() or "runtime" in source.lower(), (
+        "the intro states its runtime"
+    )
 
 
 @pytest.mark.lessons
