@@ -29,6 +29,7 @@ build: setup
 
 lint: setup
 	$(BIN)/python -m build_tools check
+	$(BIN)/python -m build_tools fmt --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
