@@ -52,6 +52,7 @@ INDENT = 2
 
 Path_ = tuple[Any, ...]
 
+_SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _EMITTER = Emitter(io.StringIO(), allow_unicode=True)
 _RESOLVER = Resolver()
 
@@ -79,8 +80,9 @@ class Comments:
 def _scalar_spans(text: str) -> dict[int, list[tuple[int, int]]]:
     """Per line (0-based), the column ranges covered by scalars (keys and values)."""
     covered: dict[int, list[tuple[int, int]]] = {}
-    # The pure-Python scanner: its columns count characters, whatever the encoding.
-    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+    # The same scanner as the loader (libyaml where built), so both accept the same text;
+    # its columns count characters, not bytes.
+    for token in yaml.scan(text, Loader=_SCANNER):
         if not isinstance(token, yaml.ScalarToken):
             continue
         start, end = token.start_mark, token.end_mark
