@@ -320,6 +320,11 @@ def main() -> int:
     print(
         "pass/fail = agrees with the truth on whether the link works; warm = second run, cache kept"
     )
+    ratios = {
+        f"{name.replace(', ', '_')}_ours_vs_lychee": round(r["ours_s"] / r["lychee_s"], 3)
+        for name, r in rows
+    }
+    print(json.dumps({"bench": "links", "ratios": ratios}))
     return 0
 
 
