@@ -107,3 +107,24 @@ def insert_after_title(page_html: str, fragment: str) -> str:
         return fragment + page_html
     end += len("</h1>")
     return page_html[:end] + fragment + page_html[end:]
+
+
+_VERBATIM = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
+# Whitespace with a line break between two tags (or a tag and a verbatim element).
+_INDENT = re.compile(r"(^|>)[ \t]*\n\s*(?=<|$)")
+
+
+def squeeze_whitespace(page_html: str) -> str:
+    """Drop the indentation between tags; a tenth of a lesson page is template indentation.
+
+    A run of whitespace holding a line break renders as one space wherever it is collapsed,
+    so it becomes a single line break; ``pre``, ``textarea``, ``script`` and ``style`` keep
+    every character.
+    """
+    parts = _VERBATIM.split(page_html)
+    # split() returns text, verbatim element, its tag name, text, ...
+    return "".join(
+        _INDENT.sub(r"\1\n", part) if index % 3 == 0 else part
+        for index, part in enumerate(parts)
+        if index % 3 != 2
+    )

@@ -37,7 +37,13 @@ from build_tools.execution_report import (
     format_memory,
     format_seconds,
 )
-from build_tools.lesson_pages import colab_url, insert_after_title, lesson_bar, page_notebook
+from build_tools.lesson_pages import (
+    colab_url,
+    insert_after_title,
+    lesson_bar,
+    page_notebook,
+    squeeze_whitespace,
+)
 from build_tools.lessons import Lesson
 from build_tools.notebook_html import lighten_cached, prune_lightened, toc_tokens
 from build_tools.notebooks import ExecuteOptions, Progress, execute_lessons, last_report_path
@@ -195,6 +201,12 @@ class NotebookSite:
         """Put the page's own HTML back once the search index has read the flat view."""
         if page.file.src_uri in self.views:
             page.content = self.views[page.file.src_uri][0]
+
+    def post_page(self, output: str, page) -> str:
+        """The finished HTML of a lesson page, without template indentation."""
+        if page.file.src_uri not in self.lessons:
+            return output
+        return squeeze_whitespace(output)
 
     def _asset_version(self) -> str:
         digest = hashlib.sha256("\n".join(self.styles).encode())

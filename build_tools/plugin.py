@@ -144,6 +144,10 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
 
     on_page_context = CombinedEvent(_search_view, _page_view, _lesson_extras)
 
+    def on_post_page(self, output, page, config):
+        """Lesson pages without template indentation between tags."""
+        return self.notebooks.post_page(output, page)
+
     def _publish_lessons(self, config) -> None:
         self.notebooks.publish(config)
 

@@ -13,7 +13,7 @@ from mkdocs_jupyter import convert
 from PIL import Image
 
 from build_tools.code_markup import slim_code
-from build_tools.lesson_pages import colab_url, page_notebook, shorten_text
+from build_tools.lesson_pages import colab_url, page_notebook, shorten_text, squeeze_whitespace
 from build_tools.notebook_html import lighten, lighten_cached
 from build_tools.notebook_math import wrap_math
 
@@ -169,3 +169,14 @@ def test_a_lightened_page_is_remembered(rendered, tmp_path):
         set(first.scripts)) + len(first.images)
     remembered = lighten_cached(rendered, tmp_path)
     assert remembered == first and again.html == first.html
+
+
+def test_indentation_between_tags_goes_but_verbatim_text_stays():
+    page_html = (
+        "<div>\n    <p>a <b>b</b>\n   <i>c</i></p>\n  <pre>  x\n\n    y</pre>\n"
+        "   <script>\n  var a = 1;\n</script>\n <span>z</span> <span>w</span></div>"
+    )
+    assert squeeze_whitespace(page_html) == (
+        "<div>\n<p>a <b>b</b>\n<i>c</i></p>\n<pre>  x\n\n    y</pre>\n"
+        "<script>\n  var a = 1;\n</script>\n<span>z</span> <span>w</span></div>"
+    )
