@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import catalog_yaml, run_cli
+from tests.site.conftest import MKDOCS_YML as SITE_YML
+from tests.site.conftest import build_site
 
 HEADER = """\
 # ---
@@ -29,23 +29,15 @@ HEADER = """\
 
 """
 
-MKDOCS_YML = """\
-site_name: Notebook test site
-site_url: https://example.org/
-repo_url: https://github.com/example-org/example-repo
-theme:
-  name: material
-  font: false
-markdown_extensions: [attr_list, md_in_html, admonition, toc]
-plugins:
-  - search
-  - tdl:
-      execute:
-        jobs: 2
-        output_lines: 20
-  - mkdocs-jupyter:
-      include: ["lessons/stage-*/*.py"]
-"""
+# The site tests' project, plus a repository (for Colab links), two kernels and the
+# notebook renderer.
+MKDOCS_YML = SITE_YML.replace(
+    "plugins:\n  - search\n  - tdl\n",
+    "repo_url: https://github.com/example-org/example-repo\n"
+    "plugins:\n  - search\n  - tdl:\n      execute:\n        jobs: 2\n        output_lines: 20\n"
+    '  - mkdocs-jupyter:\n      include: ["lessons/stage-*/*.py"]\n',
+)
+assert "mkdocs-jupyter" in MKDOCS_YML
 
 PLAIN = """\
 # %% [markdown]
@@ -86,13 +78,7 @@ def project(tmp_path) -> Path:
     return tmp_path
 
 
-def mkdocs_build(project: Path, *extra: str) -> subprocess.CompletedProcess:
-    """``mkdocs build --strict`` in ``project``, for real."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", *extra],
-        cwd=project, env=env, capture_output=True, text=True, timeout=600,
-    )
+mkdocs_build = build_site  # ``mkdocs build --strict`` in a project, for real
 
 
 def execute(project: Path, *args: str) -> subprocess.CompletedProcess:
