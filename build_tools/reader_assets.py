@@ -17,7 +17,7 @@ from mkdocs.structure.files import File
 
 SITE_DIR = "assets/tdl"
 # Order matters: catalog.js uses the progress store that progress.js defines.
-SCRIPTS = ("progress.js", "catalog.js")
+SCRIPTS = ("progress.js", "catalog.js", "a11y.js")
 STYLESHEETS = ("reader.css",)
 
 

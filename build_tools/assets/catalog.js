@@ -4,7 +4,7 @@
  * draws only the visible page of cards, so the DOM stays small however long the catalog.
  * Filters combine as "any checked value within a group, every group at once"; the text
  * box needs every word to appear in the title, authors, tags or kind. The state lives in
- * the address (?stage=1&kind=book&q=...), so a filtered view can be shared and reloaded. */
+ * the address (?stage=1&kind=book&text=...), so a filtered view can be shared and reloaded. */
 (function () {
   "use strict";
 
@@ -63,7 +63,7 @@
   function stateFromQuery(search, known) {
     var params = new URLSearchParams(search);
     var state = emptyState();
-    state.q = params.get("q") || "";
+    state.q = params.get("text") || "";
     state.todo = params.get("todo") === "1";
     state.page = Math.max(1, parseInt(params.get("page"), 10) || 1);
     FACETS.forEach(function (facet) {
@@ -76,7 +76,8 @@
 
   function queryFromState(state) {
     var params = new URLSearchParams();
-    if (state.q) params.set("q", state.q);
+    // Not "q": Material opens its own search box for a ?q= address.
+    if (state.q) params.set("text", state.q);
     FACETS.forEach(function (facet) {
       state.chosen[facet].forEach(function (value) { params.append(facet, value); });
     });

@@ -1,0 +1,41 @@
+/* Accessibility fixes for markup that the theme and the notebook renderer produce:
+ * - Material leaves its search dialog and its page-load progress bar without a name;
+ * - notebook code cells that scroll sideways get tabindex="0", so a keyboard can scroll
+ *   them, as Material does for its own code blocks. */
+(function () {
+  "use strict";
+
+  var NAMES = { ".md-search[role=dialog]": "Search", ".md-progress[role=progressbar]": "Loading page" };
+  var SCROLLERS = ".jupyter-wrapper .highlight-ipynb, .jupyter-wrapper pre";
+
+  function nameWidgets() {
+    Object.keys(NAMES).forEach(function (selector) {
+      document.querySelectorAll(selector + ":not([aria-label])").forEach(function (widget) {
+        widget.setAttribute("aria-label", NAMES[selector]);
+      });
+    });
+  }
+
+  function focusScrollers() {
+    document.querySelectorAll(SCROLLERS).forEach(function (block) {
+      if (block.scrollWidth > block.clientWidth) block.setAttribute("tabindex", "0");
+      else block.removeAttribute("tabindex");
+    });
+  }
+
+  var pending = false;
+  window.addEventListener("resize", function () {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; focusScrollers(); });
+  });
+
+  function fix() {
+    nameWidgets();
+    focusScrollers();
+  }
+
+  if (typeof document$ !== "undefined") document$.subscribe(fix);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fix);
+  else fix();
+})();

@@ -1,0 +1,183 @@
+"""The real site in a real browser: built once with ``mkdocs build``, served on 127.0.0.1,
+driven in Debian's headless Chromium through Playwright.
+
+Without Chromium or Playwright the browser tests skip, saying why, unless
+``TDL_REQUIRE_BROWSER=1`` (set by ``.ci/run``), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import ROOT
+
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # the browser fixture then skips (or fails) with the reason
+
+    class PlaywrightTimeout(Exception):
+        """Stands in for Playwright's TimeoutError where Playwright is missing."""
+
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+LOCAL_HOST = "127.0.0.1"
+
+
+def unavailable(reason: str) -> None:
+    """Skip, or fail where the browser tests must run (CI)."""
+    if os.environ.get("TDL_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (TDL_REQUIRE_BROWSER=1)", pytrace=False)
+    pytest.skip(reason)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+        pass
+
+
+# ``mkdocs build`` with the site_url set to the test server: Material's instant navigation
+# only takes over links that its sitemap lists, and the sitemap holds site_url's host and port.
+BUILD = """
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+config = load_config("mkdocs.yml", site_url=sys.argv[1], site_dir=sys.argv[2])
+config.plugins.on_startup(command="build", dirty=False)
+try:
+    build(config)
+finally:
+    config.plugins.on_shutdown()
+"""
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """A real HTTP server on a free loopback port for a site built for that address."""
+    site_dir = tmp_path_factory.mktemp("browser-site") / "site"
+    site_dir.mkdir()
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    httpd = ThreadingHTTPServer((LOCAL_HOST, 0), handler)
+    base_url = f"http://{LOCAL_HOST}:{httpd.server_address[1]}/"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD, base_url, str(site_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield base_url, site_dir
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def base_url(server) -> str:
+    return server[0]
+
+
+@pytest.fixture(scope="session")
+def site_dir(server) -> Path:
+    return server[1]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        unavailable("Playwright is not installed (pip install playwright)")
+    executable = shutil.which("chromium")
+    if executable is None:
+        unavailable("Chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        except Error as exc:
+            unavailable(f"Chromium at {executable} does not start: {exc}")
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Tab:
+    """A browser page with what it logged: console errors and requests that left loopback."""
+
+    page: object
+    base_url: str
+    errors: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def open(self, path: str = "") -> None:
+        self.page.goto(self.base_url + path, wait_until="load")
+
+    def url_path(self) -> str:
+        return self.page.url[len(self.base_url) :]
+
+
+def _route(tab: Tab, route) -> None:
+    """Every request is logged; one bound anywhere but 127.0.0.1 is recorded and refused."""
+    url = route.request.url
+    tab.requests.append(url)
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname != LOCAL_HOST:
+        tab.outside.append(url)
+        route.abort()
+    else:
+        route.continue_()
+
+
+def new_tab(browser, base_url: str, viewport: dict | None = None, **options) -> Tab:
+    """A fresh browser context (its own localStorage and downloads) with one page."""
+    context = browser.new_context(viewport=viewport or DESKTOP, accept_downloads=True, **options)
+    page = context.new_page()
+    tab = Tab(page=page, base_url=base_url)
+    context.route("**/*", functools.partial(_route, tab))
+    page.on("console", lambda msg: msg.type == "error" and tab.errors.append(msg.text))
+    page.on("pageerror", lambda exc: tab.errors.append(f"uncaught: {exc}"))
+    return tab
+
+
+@pytest.fixture
+def tab(browser, base_url):
+    opened = new_tab(browser, base_url)
+    yield opened
+    opened.page.context.close()
+
+
+def site_pages(site_dir: Path) -> list[str]:
+    """Every HTML page of the built site, as a path under the site root ("" is home)."""
+    pages = []
+    for path in sorted(site_dir.rglob("*.html")):
+        rel = path.relative_to(site_dir).as_posix()
+        pages.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    return pages

@@ -1,0 +1,99 @@
+"""Every page in Chromium: no console errors, no request beyond 127.0.0.1, no serious or
+critical accessibility violations (axe-core), and screenshots at desktop and phone widths."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from build_tools.lessons import discover_lessons
+from tests.browser.conftest import (
+    AXE,
+    DESKTOP,
+    PHONE,
+    SCREENSHOTS,
+    new_tab,
+    site_pages,
+    unavailable,
+)
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+FIRST_LESSON = discover_lessons(ROOT / "docs" / "lessons", ROOT)[0]
+# The four kinds of page a reader meets: home, a stage, the catalog, a lesson.
+KEY_PAGES = {
+    "home": "",
+    "stage": "lessons/stage-1/",
+    "catalog": "catalog/",
+    "lesson": f"lessons/{FIRST_LESSON.id}/",
+}
+BLOCKING = ("serious", "critical")
+AXE_REPORT = SCREENSHOTS.parent / "axe-summary.json"
+
+
+def test_no_console_errors_and_no_request_leaves_loopback_on_any_page(tab, site_dir):
+    pages = site_pages(site_dir)
+    assert len(pages) >= 20, pages
+    problems = {}
+    for path in pages:
+        tab.errors.clear()
+        tab.outside.clear()
+        tab.open(path)
+        # Search loads its index and worker on first use: type into it on every page.
+        tab.page.locator(".md-search__input").fill("loss")
+        tab.page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        tab.page.keyboard.press("Escape")
+        if tab.errors or tab.outside:
+            problems[path] = {"console": list(tab.errors), "outside": list(tab.outside)}
+    assert problems == {}
+    assert all(url.startswith(tab.base_url) for url in tab.requests)
+
+
+def axe_violations(tab) -> list[dict]:
+    tab.page.add_script_tag(path=str(AXE))
+    return tab.page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)
+            }));
+        }"""
+    )
+
+
+@pytest.fixture(scope="module")
+def axe_summary():
+    """Collects every page's violations; written to test-artifacts/axe-summary.json."""
+    summary: dict[str, list] = {}
+    yield summary
+    AXE_REPORT.parent.mkdir(parents=True, exist_ok=True)
+    AXE_REPORT.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+@pytest.mark.parametrize("name", list(KEY_PAGES))
+def test_key_pages_are_accessible_and_photographed(
+    browser, base_url, axe_summary, name, viewport, scheme
+):
+    if not AXE.is_file():
+        unavailable(f"axe-core is not installed at {AXE} (run npm ci)")
+    size = DESKTOP if viewport == "desktop" else PHONE
+    tab = new_tab(browser, base_url, viewport=size, color_scheme=scheme)
+    try:
+        tab.open(KEY_PAGES[name])
+        tab.page.wait_for_load_state("networkidle")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SCREENSHOTS / f"{name}-{viewport}-{scheme}.png"
+        tab.page.screenshot(path=str(shot), full_page=name != "lesson")
+        violations = axe_violations(tab)
+        axe_summary[f"{name} {viewport} {scheme}"] = violations
+        blocking = [v for v in violations if v["impact"] in BLOCKING]
+        assert blocking == []
+        assert tab.errors == []
+        assert tab.outside == []
+    finally:
+        tab.page.context.close()

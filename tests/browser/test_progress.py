@@ -1,0 +1,130 @@
+"""Progress in Chromium: lessons marked done show on the home page after a reload and after
+Material's instant navigation, and an exported file restores them in a fresh browser."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from build_tools.catalog import load_catalog
+from build_tools.lessons import discover_lessons
+from tests.browser.conftest import new_tab
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+CATALOG = load_catalog(ROOT / "resources.yml")
+LESSONS = discover_lessons(ROOT / "docs" / "lessons", ROOT)
+STAGE_1 = [lesson for lesson in LESSONS if lesson.stage == 1]
+STAGE_1_RESOURCES = [r for r in CATALOG.resources if r.stage == 1]
+
+
+def stage_progress(tab, number: int) -> str:
+    """The text under stage ``number``'s progress bar on the home page."""
+    step = tab.page.locator(".tdl-path__step").nth(number - 1)
+    return step.locator("[data-tdl-progress-text]").inner_text()
+
+
+def expected_text(lessons_done: int, resources_done: int = 0) -> str:
+    return (
+        f"{lessons_done}/{len(STAGE_1)} lessons · "
+        f"{resources_done}/{len(STAGE_1_RESOURCES)} resources"
+    )
+
+
+def mark_done(tab, lesson) -> None:
+    tab.open(f"lessons/{lesson.id}/")
+    box = tab.page.locator(f"input[data-tdl-item='lesson:{lesson.id}']").first
+    box.check()
+    # Both boxes of the page (top and bottom) show the new state.
+    checked = tab.page.locator(f"input[data-tdl-item='lesson:{lesson.id}']").evaluate_all(
+        "boxes => boxes.map(b => b.checked)"
+    )
+    assert checked == [True, True]
+
+
+def test_done_lessons_show_on_home_after_a_reload(tab):
+    assert len(STAGE_1) >= 2
+    tab.open()
+    assert stage_progress(tab, 1) == expected_text(0)
+    mark_done(tab, STAGE_1[0])
+    tab.open()
+    assert stage_progress(tab, 1) == expected_text(1)
+    bar = tab.page.locator(".tdl-path__step").first.locator("[role=progressbar]")
+    total = len(STAGE_1) + len(STAGE_1_RESOURCES)
+    assert bar.get_attribute("aria-valuenow") == str(round(100 / total))
+    tab.page.reload()
+    assert stage_progress(tab, 1) == expected_text(1)
+    # "Continue" leads to the first lesson not done yet.
+    follow = tab.page.locator("[data-tdl-continue]")
+    assert follow.is_visible()
+    assert follow.get_attribute("href").endswith(f"lessons/{STAGE_1[1].id}/")
+    assert tab.errors == []
+
+
+def test_done_lessons_show_on_home_after_instant_navigation(tab):
+    tab.open()
+    # A marker on window survives instant navigation and vanishes on a real page load.
+    tab.page.evaluate("window.__stillHere = true")
+    tab.page.locator(f"a[data-tdl-lesson='lesson:{STAGE_1[1].id}']").click()
+    tab.page.wait_for_url(f"**/lessons/{STAGE_1[1].id}/")
+    tab.page.locator(f"input[data-tdl-item='lesson:{STAGE_1[1].id}']").first.check()
+    tab.page.locator(".md-tabs__link", has_text="Home").click()
+    tab.page.wait_for_url(tab.base_url)
+    assert tab.page.evaluate("window.__stillHere === true"), "the page was reloaded"
+    assert stage_progress(tab, 1) == expected_text(1)
+    # Unmarking works the same way back.
+    tab.page.locator(f"a[data-tdl-lesson='lesson:{STAGE_1[1].id}']").click()
+    tab.page.wait_for_url(f"**/lessons/{STAGE_1[1].id}/")
+    tab.page.locator(f"input[data-tdl-item='lesson:{STAGE_1[1].id}']").last.uncheck()
+    tab.page.go_back()
+    tab.page.wait_for_url(tab.base_url)
+    assert tab.page.evaluate("window.__stillHere === true")
+    assert stage_progress(tab, 1) == expected_text(0)
+    assert tab.errors == []
+
+
+def test_resources_marked_done_on_the_catalog_count_on_home(tab):
+    resource = STAGE_1_RESOURCES[0]
+    tab.open(f"catalog/?stage=1&text={resource.id}")
+    tab.page.locator(f"input[data-tdl-item='resource:{resource.id}']").check()
+    tab.open()
+    assert stage_progress(tab, 1) == expected_text(0, 1)
+
+
+def test_export_then_import_restores_progress(tab, browser, tmp_path):
+    mark_done(tab, STAGE_1[0])
+    mark_done(tab, STAGE_1[1])
+    tab.open()
+    with tab.page.expect_download() as download:
+        tab.page.locator("[data-tdl-export]").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    exported = json.loads(saved.read_text(encoding="utf-8"))
+    assert exported["format"] == "tdl-progress"
+    assert set(exported["done"]) == {f"lesson:{STAGE_1[0].id}", f"lesson:{STAGE_1[1].id}"}
+
+    fresh = new_tab(browser, tab.base_url)
+    try:
+        fresh.open()
+        assert stage_progress(fresh, 1) == expected_text(0)
+        fresh.page.locator("[data-tdl-import]").set_input_files(str(saved))
+        fresh.page.wait_for_function(
+            "() => document.querySelector('[data-tdl-status]').textContent.startsWith('Imported')"
+        )
+        assert fresh.page.locator("[data-tdl-status]").inner_text() == "Imported 2 new items."
+        assert stage_progress(fresh, 1) == expected_text(2)
+        fresh.page.reload()
+        assert stage_progress(fresh, 1) == expected_text(2)
+        # A file that is not a progress export changes nothing and says so.
+        bogus = tmp_path / "other.json"
+        bogus.write_text('{"done": {"lesson:stage-1/x": "2020-01-01"}}', encoding="utf-8")
+        fresh.page.locator("[data-tdl-import]").set_input_files(str(bogus))
+        fresh.page.wait_for_function(
+            "() => document.querySelector('[data-tdl-status]').textContent.startsWith('That')"
+        )
+        assert stage_progress(fresh, 1) == expected_text(2)
+        assert fresh.errors == []
+    finally:
+        fresh.page.context.close()
