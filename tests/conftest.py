@@ -77,22 +77,32 @@ def catalog_yaml(*resources: str) -> str:
     )
 
 
-def run_cli(
-    *args: str, cwd: Path | None = None, env: dict | None = None
+def run_python(
+    args: list[str], cwd: Path | None = None, env: dict | None = None, timeout: int = 300
 ) -> subprocess.CompletedProcess:
-    """Run ``python -m build_tools`` in a real subprocess and capture its output."""
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    """Run this interpreter with ``args`` in a real subprocess, capturing text output.
+
+    The project root is importable and GITHUB_ACTIONS is unset unless ``env`` sets it, so
+    output formats do not depend on where the tests run.
+    """
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
     full_env.pop("GITHUB_ACTIONS", None)
-    if env and "GITHUB_ACTIONS" in env:
-        full_env["GITHUB_ACTIONS"] = env["GITHUB_ACTIONS"]
+    full_env.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "build_tools", *args],
+        [sys.executable, *args],
         cwd=cwd or ROOT,
         env=full_env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
     )
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    """Run ``python -m build_tools`` for real and capture its output."""
+    return run_python(["-m", "build_tools", *args], cwd=cwd, env=env)
 
 
 @pytest.fixture

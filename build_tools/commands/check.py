@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from build_tools.catalog import CatalogError, load_catalog
+from build_tools.commands.options import add_catalog_argument
 from build_tools.lesson_sections import section_problems
 from build_tools.lessons import LessonError, cross_check, discover_lessons
 from build_tools.problems import Problem, add_format_argument, print_problems
@@ -14,9 +15,7 @@ HELP = "validate the catalog and the lessons' front matter"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument(
-        "--catalog", default="resources.yml", help="catalog file (default: resources.yml)"
-    )
+    add_catalog_argument(parser)
     parser.add_argument(
         "--lessons",
         default="docs/lessons",

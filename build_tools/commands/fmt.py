@@ -10,6 +10,7 @@ from pathlib import Path
 
 from build_tools.catalog import CatalogError
 from build_tools.catalog_format import format_text
+from build_tools.commands.options import add_catalog_argument
 from build_tools.problems import Problem, add_format_argument, print_problems
 from build_tools.yamlsource import YamlSourceError, load_file
 
@@ -17,9 +18,7 @@ HELP = "format resources.yml canonically"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument(
-        "--catalog", default="resources.yml", help="catalog file (default: resources.yml)"
-    )
+    add_catalog_argument(parser)
     parser.add_argument(
         "--check",
         action="store_true",

@@ -16,6 +16,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from build_tools.catalog import CatalogError, load_catalog
+from build_tools.commands.options import add_catalog_argument
 from build_tools.lessons import lesson_files
 from build_tools.problems import Problem, add_format_argument, print_problems
 
@@ -27,9 +28,7 @@ _NUMBERED = re.compile(r"^(\d+)-")
 def add_arguments(parser) -> None:
     parser.add_argument("--stage", type=int, required=True, choices=range(1, 7), metavar="N")
     parser.add_argument("--title", required=True, help="the lesson's title")
-    parser.add_argument(
-        "--catalog", default="resources.yml", help="catalog file (default: resources.yml)"
-    )
+    add_catalog_argument(parser)
     parser.add_argument(
         "--lessons", default="docs/lessons", help="lessons folder (default: docs/lessons)"
     )

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from build_tools.catalog import FREE, KINDS, CatalogError, load_catalog
+from build_tools.commands.options import add_catalog_argument
 from build_tools.config import PluginConfigError, load_plugin_config
 from build_tools.execution_report import format_seconds, load_report
 from build_tools.lessons import LessonError, discover_lessons
@@ -21,9 +22,7 @@ HELP = "catalog and lesson statistics"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument(
-        "--catalog", default="resources.yml", help="catalog file (default: resources.yml)"
-    )
+    add_catalog_argument(parser)
     parser.add_argument("--lessons", default="docs/lessons", help="lessons folder")
     parser.add_argument("--config", default="mkdocs.yml", help="mkdocs.yml with the settings")
     add_format_argument(parser)

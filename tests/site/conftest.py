@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_python
 
 MKDOCS_YML = """\
 site_name: Test site
@@ -26,16 +24,8 @@ plugins:
 
 
 def build_site(project: Path, *extra: str) -> subprocess.CompletedProcess:
-    """Run ``mkdocs build`` in ``project``; returns the finished process."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", *extra],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    """Run ``mkdocs build --strict`` in ``project``; returns the finished process."""
+    return run_python(["-m", "mkdocs", "build", "--strict", *extra], cwd=project, timeout=600)
 
 
 @pytest.fixture
