@@ -16,9 +16,22 @@ from pathlib import Path
 from mkdocs.structure.files import File
 
 SITE_DIR = "assets/tdl"
-# Order matters: catalog.js uses the progress store that progress.js defines.
-SCRIPTS = ("progress.js", "catalog.js", "a11y.js")
-STYLESHEETS = ("reader.css",)
+# Order matters: catalog.js uses the progress store that progress.js defines, and math.js
+# calls KaTeX's auto-render, which needs KaTeX itself.
+SCRIPTS = (
+    "progress.js",
+    "catalog.js",
+    "a11y.js",
+    "katex/katex.min.js",
+    "katex/auto-render.min.js",
+    "math.js",
+)
+STYLESHEETS = ("reader.css", "katex/katex.min.css")
+# Files that pages use without listing them (KaTeX's stylesheet loads its fonts).
+STATIC = tuple(
+    f"katex/fonts/{p.name}"
+    for p in sorted(Path(__file__).parent.joinpath("assets", "katex", "fonts").glob("*.woff2"))
+)
 
 
 def _source(name: str) -> Path:
@@ -53,6 +66,6 @@ def asset_files(config, existing: set[str]) -> list[File]:
     """The assets as files of the build (a file of the same path under docs/ wins)."""
     return [
         File.generated(config, f"{SITE_DIR}/{name}", abs_src_path=str(_source(name)))
-        for name in (*STYLESHEETS, *SCRIPTS)
+        for name in (*STYLESHEETS, *SCRIPTS, *STATIC)
         if f"{SITE_DIR}/{name}" not in existing
     ]
