@@ -2,9 +2,13 @@
 
 The catalog page keeps only the visible page of results in the DOM and draws the cards from
 these rows (``assets/catalog.js``). A row holds what a card and the filters need; summaries
-stay on the stage pages, which keeps a 10,000-resource catalog page under 2 MB. Values that
-repeat (kinds, levels, tags, lessons, link verdicts) are sent once, as tables, and rows
-point into them by index.
+stay on the stage pages. Values that repeat (kinds, levels, tags, lessons, link verdicts,
+check dates) are sent once, as tables, and rows point into them by index.
+
+A row has no id: the page already holds one anchor per resource (``<i id="...">``, in the
+same order as the rows) so that links to ``catalog/#<id>`` resolve, and the script reads the
+ids from there. With that and ``https://`` left off URLs, a 10,000-resource catalog page
+stays under 2 MB.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from build_tools.links_model import VERDICTS, LinkResult
 
 # Position of each field in a row; assets/catalog.js reads rows with the same order.
 ROW = (
-    "id",
     "title",
     "url",
     "stage",
@@ -40,6 +43,11 @@ HEALTH_LABELS = {
     "error": "Link failed",
     "skipped": "Link not checked",
 }
+HTTPS = "https://"
+
+
+def _index(table: dict[str, int], value: str) -> int:
+    return table.setdefault(value, len(table))
 
 
 def _row(
@@ -47,12 +55,14 @@ def _row(
     tags: dict[str, int],
     lessons: list[int],
     health: LinkResult | None,
+    dates: dict[str, int],
 ) -> list:
     hours = resource.est_hours
+    url = resource.url
+    checked = health.checked_date if health else ""
     return [
-        resource.id,
         resource.title,
-        resource.url,
+        url[len(HTTPS) :] if url.startswith(HTTPS) else url,
         resource.stage,
         KINDS.index(resource.kind),
         FREE.index(resource.free),
@@ -64,7 +74,7 @@ def _row(
         int(resource.archived),
         lessons,
         VERDICTS.index(health.verdict) if health else -1,
-        health.checked_date if health else "",
+        _index(dates, checked) if checked else -1,
     ]
 
 
@@ -75,7 +85,7 @@ def catalog_data(
     cited_by: Mapping[str, list[str]],
     links: Mapping[str, LinkResult],
 ) -> dict:
-    """The page's data as plain values.
+    """The page's data as plain values; rows follow the order of ``resources``.
 
     ``stages`` holds (number, title, url of the stage page); ``lessons`` holds (id, title,
     url of the page); ``cited_by`` maps a resource id to the ids of the lessons citing it;
@@ -84,12 +94,14 @@ def catalog_data(
     tag_names = sorted({tag for r in resources for tag in r.tags})
     tag_index = {tag: i for i, tag in enumerate(tag_names)}
     lesson_index = {lesson_id: i for i, (lesson_id, _t, _u) in enumerate(lessons)}
+    dates: dict[str, int] = {}
     rows = [
         _row(
             r,
             tag_index,
             [lesson_index[lid] for lid in cited_by.get(r.id, []) if lid in lesson_index],
             links.get(r.url),
+            dates,
         )
         for r in resources
     ]
@@ -103,6 +115,7 @@ def catalog_data(
         "lessons": [[title, url] for _id, title, url in lessons],
         "verdicts": [HEALTH_LABELS[v] for v in VERDICTS],
         "verdictKeys": list(VERDICTS),
+        "dates": list(dates),
         "resources": rows,
     }
 

@@ -22,23 +22,25 @@
     return /^https?:\/\//i.test(url) ? url : "#";
   }
 
-  /* Rows -> objects; each resource keeps its facet values as the strings the form uses. */
-  function prepare(data) {
+  /* Rows -> objects; each resource keeps its facet values as the strings the form uses.
+   * ``ids`` come from the page's anchors, one per row in the same order. */
+  function prepare(data, ids) {
     var at = {};
     data.fields.forEach(function (name, index) { at[name] = index; });
-    return data.resources.map(function (row) {
+    return data.resources.map(function (row, index) {
       var tags = row[at.tags].map(function (i) { return data.tags[i]; });
       var kind = data.kinds[row[at.kind]];
+      var url = row[at.url];
       return {
-        id: row[at.id],
+        id: ids[index],
         title: row[at.title],
-        url: row[at.url],
+        url: /^https?:\/\//i.test(url) ? url : "https://" + url,  // https:// is left off
         authors: row[at.authors],
         hours: row[at.hours],
         archived: row[at.archived] === 1,
         lessons: row[at.lessons],
         verdict: row[at.verdict],
-        checked: row[at.checked],
+        checked: row[at.checked] >= 0 ? data.dates[row[at.checked]] : "",
         values: {
           stage: [String(row[at.stage])],
           kind: [kind],
@@ -46,7 +48,7 @@
           level: [data.levels[row[at.level]]],
           tag: tags
         },
-        text: [row[at.title], row[at.authors].join(" "), tags.join(" "), kind, row[at.id]]
+        text: [row[at.title], row[at.authors].join(" "), tags.join(" "), kind, ids[index]]
           .join(" ").toLowerCase()
       };
     });
@@ -93,45 +95,54 @@
     return q.toLowerCase().split(/\s+/).filter(Boolean);
   }
 
-  function facetMatches(resource, facet, chosen) {
-    if (!chosen.length) return true;
-    var values = resource.values[facet];
-    for (var i = 0; i < values.length; i++) if (chosen.indexOf(values[i]) >= 0) return true;
-    return false;
-  }
-
   /* One pass gives the results and, for every option, how many results it would have
-   * with the other groups' filters applied (the usual faceted counts). */
+   * with the other groups' filters applied (the usual faceted counts). Plain loops and
+   * lookup tables: this runs over every resource on each keystroke. */
   function filter(resources, state, done) {
     var terms = words(state.q);
     var counts = {};
-    FACETS.forEach(function (facet) { counts[facet] = {}; });
+    var wanted = {};
+    var f, i, t, v;
+    for (f = 0; f < FACETS.length; f++) {
+      var chosen = state.chosen[FACETS[f]];
+      counts[FACETS[f]] = {};
+      wanted[FACETS[f]] = chosen.length ? {} : null;  // null: this group filters nothing
+      for (i = 0; i < chosen.length; i++) wanted[FACETS[f]][chosen[i]] = true;
+    }
     var results = [];
-    resources.forEach(function (resource) {
-      if (state.todo && done["resource:" + resource.id]) return;
-      for (var t = 0; t < terms.length; t++) if (resource.text.indexOf(terms[t]) < 0) return;
-      var failed = [];
-      FACETS.forEach(function (facet) {
-        if (!facetMatches(resource, facet, state.chosen[facet])) failed.push(facet);
-      });
-      if (failed.length > 1) return;
-      FACETS.forEach(function (facet) {
-        if (failed.length && failed[0] !== facet) return;
-        resource.values[facet].forEach(function (value) {
-          counts[facet][value] = (counts[facet][value] || 0) + 1;
-        });
-      });
-      if (!failed.length) results.push(resource);
-    });
+    outer: for (i = 0; i < resources.length; i++) {
+      var resource = resources[i];
+      if (state.todo && done["resource:" + resource.id]) continue;
+      for (t = 0; t < terms.length; t++) if (resource.text.indexOf(terms[t]) < 0) continue outer;
+      var failed = null;
+      for (f = 0; f < FACETS.length; f++) {
+        var want = wanted[FACETS[f]];
+        if (!want) continue;
+        var values = resource.values[FACETS[f]];
+        var hit = false;
+        for (v = 0; v < values.length && !hit; v++) hit = want[values[v]] === true;
+        if (!hit) {
+          if (failed !== null) continue outer;  // two groups fail: counts nowhere
+          failed = FACETS[f];
+        }
+      }
+      for (f = 0; f < FACETS.length; f++) {
+        if (failed !== null && failed !== FACETS[f]) continue;
+        var own = resource.values[FACETS[f]];
+        var table = counts[FACETS[f]];
+        for (v = 0; v < own.length; v++) table[own[v]] = (table[own[v]] || 0) + 1;
+      }
+      if (failed === null) results.push(resource);
+    }
     return { results: results, counts: counts };
   }
 
   /* -- drawing ------------------------------------------------------------------------- */
 
-  function Catalog(root, data) {
+  function Catalog(root, data, ids) {
     this.root = root;
     this.data = data;
-    this.resources = prepare(data);
+    this.resources = prepare(data, ids);
     this.form = root.querySelector("form");
     this.list = root.querySelector("#tdl-catalog-results");
     this.count = root.querySelector("#tdl-catalog-count");
@@ -233,6 +244,7 @@
   Catalog.prototype.card = function (r, state) {
     var data = this.data;
     var card = element("article", "tdl-card");
+    card.id = r.id;  // the anchor the page was built with, now on the card itself
     card.setAttribute("data-id", r.id);
     var heading = element("h2", "tdl-card__title");
     var link = element("a", "", r.title);
@@ -315,7 +327,7 @@
       this.state.page = page;
       this.update(this.state);
     }
-    var card = this.list.querySelector('[data-id="' + CSS.escape(id) + '"]');
+    var card = document.getElementById(id);
     card.classList.add("tdl-card--target");
     card.scrollIntoView({ block: "start" });
   };
@@ -362,7 +374,11 @@
     var root = document.getElementById("tdl-catalog");
     if (!root || root.hasAttribute("data-ready")) return;
     var source = document.getElementById("tdl-catalog-data");
-    var catalog = new Catalog(root, JSON.parse(source.content.textContent));
+    // The anchors give the rows their ids; then they go, and each card carries its own.
+    var anchors = root.querySelector(".tdl-catalog__anchors");
+    var ids = Array.prototype.map.call(anchors.children, function (anchor) { return anchor.id; });
+    anchors.remove();
+    var catalog = new Catalog(root, JSON.parse(source.content.textContent), ids);
     root.setAttribute("data-ready", "");
     var state = stateFromQuery(location.search, catalog.known);
     catalog.writeForm(state);

@@ -17,12 +17,21 @@ def page(project, uri: str) -> str:
     return (project / "site" / uri / "index.html").read_text(encoding="utf-8")
 
 
-def catalog_rows(project) -> dict[str, list]:
-    """The catalog page's resource rows (drawn into cards in the browser), by id."""
+def catalog_rows(project) -> dict[str, dict]:
+    """The catalog page's resource rows (drawn into cards in the browser), by id: the rows
+    follow the page's anchors, and URLs leave off ``https://``."""
     text = page(project, "catalog")
     found = re.search(r'<template id="tdl-catalog-data">(.*?)</template>', text, re.S)
     data = json.loads(html.unescape(found.group(1)))
-    return {row[0]: dict(zip(data["fields"], row, strict=True)) for row in data["resources"]}
+    anchors = re.search(r'<div class="tdl-catalog__anchors" hidden>(.*?)</div>', text, re.S)
+    ids = re.findall(r'<i id="([^"]+)"></i>', anchors.group(1))
+    rows = {}
+    for rid, row in zip(ids, data["resources"], strict=True):
+        fields = dict(zip(data["fields"], row, strict=True))
+        if "://" not in fields["url"]:
+            fields["url"] = "https://" + fields["url"]
+        rows[rid] = fields
+    return rows
 
 
 def test_every_resource_title_appears_on_its_stage_and_the_catalog(project):
