@@ -181,3 +181,20 @@ def site_pages(site_dir: Path) -> list[str]:
         rel = path.relative_to(site_dir).as_posix()
         pages.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
     return pages
+
+
+def settled_text(locator, expected: str, timeout_s: float = 5.0) -> str:
+    """The locator's text once it reads ``expected``, or whatever it reads after the timeout.
+
+    Pages are drawn by scripts after Material swaps the content in (instant navigation), so
+    a check right after a URL change may run before the drawing; this waits for it.
+    """
+    try:
+        locator.page.wait_for_function(
+            "([el, text]) => el.innerText.trim() === text",
+            arg=[locator.element_handle(timeout=timeout_s * 1000), expected],
+            timeout=timeout_s * 1000,
+        )
+    except PlaywrightTimeout:
+        pass  # the caller's assertion shows the text it found
+    return locator.inner_text().strip()

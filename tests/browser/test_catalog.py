@@ -173,3 +173,35 @@ def test_the_filters_work_from_the_keyboard(tab):
     tab.page.keyboard.press("Space")
     want = expected(stage={5}, q="reinforcement")
     assert count_line(tab).startswith(f"{len(want)} of ")
+
+
+def test_instant_navigation_to_the_catalog_and_to_one_resource(tab):
+    tab.open()
+    tab.page.evaluate("window.__stillHere = true")
+    tab.page.locator(".md-tabs__link", has_text="Catalog").click()
+    tab.page.wait_for_url("**/catalog/")
+    tab.page.wait_for_selector("#tdl-catalog-results article")
+    assert count_line(tab) == f"All {len(CATALOG.resources)} resources"
+    # A link into the catalog from another page, followed without a page load.
+    target = CATALOG.resources[-1].id
+    tab.page.locator(".md-tabs__link", has_text="Home").click()
+    tab.page.wait_for_selector(".tdl-path")  # the home page's content is in
+    tab.page.evaluate(
+        """id => {
+            const link = document.createElement('a');
+            link.href = 'catalog/#' + id;
+            link.textContent = 'to one resource';
+            link.id = 'to-one-resource';
+            document.querySelector('article.md-content__inner').prepend(link);
+        }""",
+        target,
+    )
+    tab.page.locator("#to-one-resource").click()
+    tab.page.wait_for_url(f"**/catalog/#{target}")
+    card = tab.page.locator(f"article[data-id='{target}']")
+    card.wait_for()
+    tab.page.wait_for_timeout(300)  # let Material's own scrolling settle before measuring
+    box = card.bounding_box()
+    assert 0 <= box["y"] < tab.page.viewport_size["height"]
+    assert tab.page.evaluate("window.__stillHere === true"), "the page was reloaded"
+    assert tab.errors == []

@@ -9,7 +9,7 @@ import pytest
 
 from build_tools.catalog import load_catalog
 from build_tools.lessons import discover_lessons
-from tests.browser.conftest import new_tab
+from tests.browser.conftest import new_tab, settled_text
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -20,17 +20,18 @@ STAGE_1 = [lesson for lesson in LESSONS if lesson.stage == 1]
 STAGE_1_RESOURCES = [r for r in CATALOG.resources if r.stage == 1]
 
 
-def stage_progress(tab, number: int) -> str:
-    """The text under stage ``number``'s progress bar on the home page."""
-    step = tab.page.locator(".tdl-path__step").nth(number - 1)
-    return step.locator("[data-tdl-progress-text]").inner_text()
-
-
 def expected_text(lessons_done: int, resources_done: int = 0) -> str:
     return (
         f"{lessons_done}/{len(STAGE_1)} lessons · "
         f"{resources_done}/{len(STAGE_1_RESOURCES)} resources"
     )
+
+
+def assert_stage_1(tab, lessons_done: int, resources_done: int = 0) -> None:
+    """Stage 1's progress line on the home page reads these counts (once drawn)."""
+    want = expected_text(lessons_done, resources_done)
+    step = tab.page.locator(".tdl-path__step").first
+    assert settled_text(step.locator("[data-tdl-progress-text]"), want) == want
 
 
 def mark_done(tab, lesson) -> None:
@@ -47,15 +48,15 @@ def mark_done(tab, lesson) -> None:
 def test_done_lessons_show_on_home_after_a_reload(tab):
     assert len(STAGE_1) >= 2
     tab.open()
-    assert stage_progress(tab, 1) == expected_text(0)
+    assert_stage_1(tab, 0)
     mark_done(tab, STAGE_1[0])
     tab.open()
-    assert stage_progress(tab, 1) == expected_text(1)
+    assert_stage_1(tab, 1)
     bar = tab.page.locator(".tdl-path__step").first.locator("[role=progressbar]")
     total = len(STAGE_1) + len(STAGE_1_RESOURCES)
     assert bar.get_attribute("aria-valuenow") == str(round(100 / total))
     tab.page.reload()
-    assert stage_progress(tab, 1) == expected_text(1)
+    assert_stage_1(tab, 1)
     # "Continue" leads to the first lesson not done yet.
     follow = tab.page.locator("[data-tdl-continue]")
     assert follow.is_visible()
@@ -73,7 +74,7 @@ def test_done_lessons_show_on_home_after_instant_navigation(tab):
     tab.page.locator(".md-tabs__link", has_text="Home").click()
     tab.page.wait_for_url(tab.base_url)
     assert tab.page.evaluate("window.__stillHere === true"), "the page was reloaded"
-    assert stage_progress(tab, 1) == expected_text(1)
+    assert_stage_1(tab, 1)
     # Unmarking works the same way back.
     tab.page.locator(f"a[data-tdl-lesson='lesson:{STAGE_1[1].id}']").click()
     tab.page.wait_for_url(f"**/lessons/{STAGE_1[1].id}/")
@@ -81,7 +82,7 @@ def test_done_lessons_show_on_home_after_instant_navigation(tab):
     tab.page.go_back()
     tab.page.wait_for_url(tab.base_url)
     assert tab.page.evaluate("window.__stillHere === true")
-    assert stage_progress(tab, 1) == expected_text(0)
+    assert_stage_1(tab, 0)
     assert tab.errors == []
 
 
@@ -90,7 +91,7 @@ def test_resources_marked_done_on_the_catalog_count_on_home(tab):
     tab.open(f"catalog/?stage=1&text={resource.id}")
     tab.page.locator(f"input[data-tdl-item='resource:{resource.id}']").check()
     tab.open()
-    assert stage_progress(tab, 1) == expected_text(0, 1)
+    assert_stage_1(tab, 0, 1)
 
 
 def test_export_then_import_restores_progress(tab, browser, tmp_path):
@@ -108,15 +109,15 @@ def test_export_then_import_restores_progress(tab, browser, tmp_path):
     fresh = new_tab(browser, tab.base_url)
     try:
         fresh.open()
-        assert stage_progress(fresh, 1) == expected_text(0)
+        assert_stage_1(fresh, 0)
         fresh.page.locator("[data-tdl-import]").set_input_files(str(saved))
         fresh.page.wait_for_function(
             "() => document.querySelector('[data-tdl-status]').textContent.startsWith('Imported')"
         )
         assert fresh.page.locator("[data-tdl-status]").inner_text() == "Imported 2 new items."
-        assert stage_progress(fresh, 1) == expected_text(2)
+        assert_stage_1(fresh, 2)
         fresh.page.reload()
-        assert stage_progress(fresh, 1) == expected_text(2)
+        assert_stage_1(fresh, 2)
         # A file that is not a progress export changes nothing and says so.
         bogus = tmp_path / "other.json"
         bogus.write_text('{"done": {"lesson:stage-1/x": "2020-01-01"}}', encoding="utf-8")
@@ -124,7 +125,7 @@ def test_export_then_import_restores_progress(tab, browser, tmp_path):
         fresh.page.wait_for_function(
             "() => document.querySelector('[data-tdl-status]').textContent.startsWith('That')"
         )
-        assert stage_progress(fresh, 1) == expected_text(2)
+        assert_stage_1(fresh, 2)
         assert fresh.errors == []
     finally:
         fresh.page.context.close()
