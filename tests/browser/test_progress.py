@@ -90,6 +90,10 @@ def test_resources_marked_done_on_the_catalog_count_on_home(tab):
     resource = STAGE_1_RESOURCES[0]
     tab.open(f"catalog/?stage=1&text={resource.id}")
     tab.page.locator(f"input[data-tdl-item='resource:{resource.id}']").check()
+    # "Hide what I have done" drops it from the list, and the address keeps the choice.
+    tab.page.locator("input[name=todo]").check()
+    assert tab.page.locator(f"article[data-id='{resource.id}']").count() == 0
+    assert "todo=1" in tab.page.url
     tab.open()
     assert_stage_1(tab, 0, 1)
 
