@@ -1,11 +1,14 @@
 /* Accessibility fixes for markup that the theme and the notebook renderer produce:
- * - Material leaves its search dialog and its page-load progress bar without a name;
+ * - Material leaves its search dialog without a name, and marks its page-load bar as a
+ *   progress bar with neither name nor value: it is a visual cue only, so it is hidden
+ *   from assistive technology;
  * - notebook code cells that scroll sideways get tabindex="0", so a keyboard can scroll
  *   them, as Material does for its own code blocks. */
 (function () {
   "use strict";
 
-  var NAMES = { ".md-search[role=dialog]": "Search", ".md-progress[role=progressbar]": "Loading page" };
+  var NAMES = { ".md-search[role=dialog]": "Search" };
+  var DECORATIVE = ".md-progress[role=progressbar]";
   var SCROLLERS = ".jupyter-wrapper .highlight-ipynb, .jupyter-wrapper pre";
 
   function nameWidgets() {
@@ -13,6 +16,9 @@
       document.querySelectorAll(selector + ":not([aria-label])").forEach(function (widget) {
         widget.setAttribute("aria-label", NAMES[selector]);
       });
+    });
+    document.querySelectorAll(DECORATIVE).forEach(function (bar) {
+      bar.setAttribute("aria-hidden", "true");
     });
   }
 
