@@ -1,8 +1,9 @@
 """Benchmark: the catalog at 100, 1,000 and 10,000 resources.
 
-For each size, a throwaway project (synthetic catalog, six small lessons citing it, a link
-check cache with a verdict for every URL) is checked and built for real, then its catalog
-page is opened in headless Chromium. Printed, measured in one run:
+For each size, a throwaway project (synthetic catalog, six lessons from the maintainers'
+template citing it, a link check cache with a verdict for every URL) is checked and built
+for real, then its catalog page is opened in headless Chromium. Printed, measured in one
+run:
 
 - ``check`` wall time (``python -m build_tools check``, interpreter start included);
 - ``mkdocs build`` wall time;
@@ -42,16 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from build_tools.catalog import FREE, KINDS, LEVELS, load_catalog  # noqa: E402
+from build_tools.commands.new_lesson import render as lesson_source  # noqa: E402
+from tests.browser.chromium import launch  # noqa: E402
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MKDOCS_YML = """\
 site_name: Catalog scale
 site_url: http://127.0.0.1/
@@ -67,29 +61,6 @@ plugins:
         enabled: false
   - mkdocs-jupyter:
       include: ["lessons/stage-*/*.py"]
-"""
-LESSON = """\
-# ---
-# title: "Synthetic lesson {stage}"
-# summary: Generated for the catalog benchmark.
-# stage: {stage}
-# kind: notes
-# minutes: 10
-# resources: [{resources}]
-# jupyter:
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
-# ---
-
-# %% [markdown]
-# # Synthetic lesson {stage}
-#
-# A lesson that cites a few catalog resources.
-
-# %%
-print("stage {stage}")
 """
 WORDS = (
     "deep learning neural network vision language model training loop gradient descent "
@@ -175,10 +146,11 @@ def write_project(target: Path, count: int) -> list[dict]:
     )
     (target / "resources.yml").write_text(text, "utf-8")
     for stage in range(1, 7):
-        cited = [r["id"] for r in resources if r["stage"] == stage][:5]
+        # The maintainers' lesson template, citing the stage's first resource.
+        cited = next(r["id"] for r in resources if r["stage"] == stage)
         folder = target / "docs" / "lessons" / f"stage-{stage}"
         folder.mkdir(parents=True)
-        lesson = LESSON.format(stage=stage, resources=", ".join(cited))
+        lesson = lesson_source(f"Synthetic lesson {stage}", stage, cited)
         (folder / f"{stage:02d}-synthetic.py").write_text(lesson, "utf-8")
     now = time.time()
     verdicts = ["ok"] * 8 + ["redirect", "broken"]
@@ -271,9 +243,7 @@ def browser_figures(site: Path, rounds: int = 3) -> dict:
     url = f"http://127.0.0.1:{httpd.server_address[1]}/catalog/"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
-            )
+            browser = launch(playwright)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.add_init_script(FIRST_CARDS)
             first = []

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.chromium import chromium_path, launch
 from tests.conftest import ROOT
 
 try:
@@ -32,15 +32,6 @@ except ImportError:  # the browser fixture then skips (or fails) with the reason
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 LOCAL_HOST = "127.0.0.1"
@@ -115,12 +106,12 @@ def browser():
         from playwright.sync_api import Error, sync_playwright
     except ImportError:
         unavailable("Playwright is not installed (pip install playwright)")
-    executable = shutil.which("chromium")
+    executable = chromium_path()
     if executable is None:
         unavailable("Chromium is not installed (apt-get install chromium)")
     with sync_playwright() as playwright:
         try:
-            launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            launched = launch(playwright, executable)
         except Error as exc:
             unavailable(f"Chromium at {executable} does not start: {exc}")
         yield launched

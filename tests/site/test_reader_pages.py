@@ -12,24 +12,16 @@ import pytest
 from build_tools.links_cache import save_link_results
 from build_tools.links_model import LinkResult
 from tests.conftest import catalog_yaml, resource_yaml
+from tests.site.conftest import MKDOCS_YML as SITE_YML
 from tests.site.conftest import build_site
 from tests.site.test_generated_pages import catalog_rows, page
 
-MKDOCS_YML = """\
-site_name: Reader test site
-site_url: https://example.org/
-theme:
-  name: material
-  font: false
-markdown_extensions: [attr_list, md_in_html, admonition, toc]
-plugins:
-  - search
-  - tdl:
-      execute:
-        enabled: false
-  - mkdocs-jupyter:
-      include: ["lessons/stage-*/*.py"]
-"""
+# The site tests' configuration, with lessons rendered (not executed: the prose is enough).
+MKDOCS_YML = SITE_YML.replace(
+    "  - tdl\n",
+    "  - tdl:\n      execute:\n        enabled: false\n"
+    '  - mkdocs-jupyter:\n      include: ["lessons/stage-*/*.py"]\n',
+)
 LESSON = """\
 # ---
 # title: "{title}"
