@@ -95,8 +95,9 @@ def write_synthetic(project: Path, count: int) -> None:
 
 def cpu_seconds() -> float:
     """CPU time of this process and every finished descendant (kernels included)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
-        resource.RUSAGE_CHILDREN
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
     )
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
@@ -106,8 +107,11 @@ def build(project: Path) -> tuple[float, dict | None, float]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     started, cpu = time.perf_counter(), cpu_seconds()
     done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build"], cwd=project, env=env,
-        capture_output=True, text=True,
+        [sys.executable, "-m", "mkdocs", "build"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - started
     cpu = cpu_seconds() - cpu
@@ -176,21 +180,35 @@ def main() -> int:
         ("  of which executing lessons", f"{cold_report['wall_seconds']:.1f} s", ""),
         ("  ratio cold / (sum / cores)", f"{cold / (total / cores):.2f}", "goal <= 1.2"),
         ("CPU time, lessons one by one", f"{singles_cpu:.1f} s", ""),
-        ("CPU time, cold build", f"{cold_cpu:.1f} s",
-         f"ratio {cold_cpu / singles_cpu:.2f}: the work parallel execution adds"),
+        (
+            "CPU time, cold build",
+            f"{cold_cpu:.1f} s",
+            f"ratio {cold_cpu / singles_cpu:.2f}: the work parallel execution adds",
+        ),
         ("warm rebuild", f"{warm:.1f} s", f"executed {executed(warm_report)} (goal 0)"),
         ("mkdocs build without lessons", f"{baseline:.1f} s", ""),
         ("  ratio warm / no-lessons build", f"{warm / baseline:.2f}", "goal <= 1.5"),
-        ("  same in CPU seconds", f"{warm_cpu / baseline_cpu:.2f}",
-         f"{warm_cpu:.1f} s against {baseline_cpu:.1f} s"),
-        ("rebuild after editing one lesson", f"{touched:.1f} s",
-         f"executed {executed(touched_report)} (goal 1)"),
+        (
+            "  same in CPU seconds",
+            f"{warm_cpu / baseline_cpu:.2f}",
+            f"{warm_cpu:.1f} s against {baseline_cpu:.1f} s",
+        ),
+        (
+            "rebuild after editing one lesson",
+            f"{touched:.1f} s",
+            f"executed {executed(touched_report)} (goal 1)",
+        ),
         ("lesson page HTML, largest", f"{max(pages):.1f} KB", "goal <= 60 KB"),
         ("lesson page HTML, median", f"{statistics.median(pages):.1f} KB", ""),
         ("shared notebook stylesheet (once)", f"{css:.0f} KB", "inlined per page before"),
     ]
-    rows.append(("load average (1 min) before / after", f"{load_before:.1f} / "
-                 f"{os.getloadavg()[0]:.1f}", f"{cores} cores; above that, others compete"))
+    rows.append(
+        (
+            "load average (1 min) before / after",
+            f"{load_before:.1f} / {os.getloadavg()[0]:.1f}",
+            f"{cores} cores; above that, others compete",
+        )
+    )
     width = max(len(row[0]) for row in rows)
     print()
     for name, value, note in rows:

@@ -55,15 +55,16 @@ class CodeStyles:
     def signature(self, name: str) -> tuple:
         """Every rule mentioning ``.name``, with the name abstracted away."""
         token = re.compile(r"\." + re.escape(name) + r"(?![\w-])")
-        return tuple(sorted(
-            (token.sub(".*", selector), body) for selector, body in self.rules
-            if token.search(selector)
-        ))
+        return tuple(
+            sorted(
+                (token.sub(".*", selector), body)
+                for selector, body in self.rules
+                if token.search(selector)
+            )
+        )
 
     def colour_only(self, name: str) -> bool:
-        return all(
-            all(d.startswith("color:") for d in body) for _, body in self.signature(name)
-        )
+        return all(all(d.startswith("color:") for d in body) for _, body in self.signature(name))
 
 
 @functools.lru_cache(maxsize=4)

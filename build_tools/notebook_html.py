@@ -39,16 +39,32 @@ from build_tools.execution_cache import atomic_write
 from build_tools.notebook_math import wrap_math
 
 VOID = {
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-    "source", "track", "wbr",
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "param",
+    "source",
+    "track",
+    "wbr",
 }
 # The hidden copy of each cell's code, the per-cell copy icon (the stylesheet draws it),
 # and the cell collapsers, which the notebook stylesheet hides (display: none) anyway.
 DROPPED = {"clipboard-copy-txt", "clipboard-copy-icon", "jp-Collapser"}
 # Kept on the page, left out of the search view.
 NOT_SEARCHED = {
-    "jp-InputPrompt", "jp-OutputPrompt", "jp-Cell-outputWrapper", "celltoolbar",
-    "zeroclipboard-container", "anchor-link",
+    "jp-InputPrompt",
+    "jp-OutputPrompt",
+    "jp-Cell-outputWrapper",
+    "celltoolbar",
+    "zeroclipboard-container",
+    "anchor-link",
 }
 # The tags the search index keeps (Material keeps these and uses headings as sections).
 SEARCH_TAGS = {"p", "pre", "code", "ul", "ol", "li", "sub", "sup"}
@@ -288,8 +304,12 @@ def toc_tokens(search_html: str) -> list[dict]:
     root: list[dict] = []
     open_levels: list[dict] = []
     for level, anchor, name in _SEARCH_HEADING.findall(search_html):
-        token = {"level": int(level), "id": html.unescape(anchor), "name": name.strip(),
-                 "children": []}
+        token = {
+            "level": int(level),
+            "id": html.unescape(anchor),
+            "name": name.strip(),
+            "children": [],
+        }
         while open_levels and open_levels[-1]["level"] >= token["level"]:
             open_levels.pop()
         (open_levels[-1]["children"] if open_levels else root).append(token)

@@ -124,7 +124,9 @@ class NotebookSite:
         summary = report.summary()
         log.info(
             "lessons: %d executed, %d from cache in %.1f s",
-            summary["executed"], summary["cached"], report.wall_seconds,
+            summary["executed"],
+            summary["cached"],
+            report.wall_seconds,
         )
 
     # -- files, pages ---------------------------------------------------------------------

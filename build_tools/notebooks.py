@@ -141,9 +141,7 @@ def cell_start_lines(source: str, cell_count: int) -> list[int] | None:
         header_end = next(
             (n for n, line in enumerate(lines, 1) if n > 1 and line.rstrip() == "# ---"), 0
         )
-        first = next(
-            (n for n, line in enumerate(lines, 1) if n > header_end and line.strip()), 1
-        )
+        first = next((n for n, line in enumerate(lines, 1) if n > header_end and line.strip()), 1)
         return [first - 1, *markers]
     return None
 
@@ -250,7 +248,8 @@ async def _execute_notebook(
             )
         except CellTimeoutError:
             failure = _failure_at(
-                current["index"], starts,
+                current["index"],
+                starts,
                 f"timed out after {options.cell_timeout:g} s (cell timeout)",
             )
         except TimeoutError:
@@ -259,7 +258,8 @@ async def _execute_notebook(
             )
         except DeadKernelError:
             failure = _failure_at(
-                current["index"], starts,
+                current["index"],
+                starts,
                 "the kernel died (out of memory, or a crash in native code)",
                 detail=_log_tail(log_path),
             )
@@ -336,8 +336,12 @@ async def _run_lesson(
         if failure is not None:
             status = "timeout" if "timed out" in failure.exception else "failed"
             return LessonRun(
-                **base, status=status, cache="miss", seconds=round(seconds, 2),
-                device_kind=inputs.device, failure=failure,
+                **base,
+                status=status,
+                cache="miss",
+                seconds=round(seconds, 2),
+                device_kind=inputs.device,
+                failure=failure,
             )
         record = {
             "lesson": lesson.id,

@@ -78,9 +78,7 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
         if self.catalog is not None:
             problems += cross_check(self.lessons, self.catalog, root)
         if problems:
-            raise PluginError(
-                "the catalog or lessons have problems:\n" + format_problems(problems)
-            )
+            raise PluginError("the catalog or lessons have problems:\n" + format_problems(problems))
         links = {}
         if self.config.linkcheck.enabled:  # catalog entries show their link's last verdict
             links = load_link_results(root / self.config.linkcheck.cache)

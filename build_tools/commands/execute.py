@@ -31,7 +31,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--jobs", type=int, default=None, help="kernels at once (default: cores)")
     parser.add_argument("--force", action="store_true", help="re-execute even when cached")
     parser.add_argument(
-        "--only", metavar="GLOB", action="append",
+        "--only",
+        metavar="GLOB",
+        action="append",
         help="lessons whose id (stage-1/01-digits) or path matches; may repeat",
     )
     parser.add_argument("--shard", metavar="I/N", help="run shard I of N (1-based)")
@@ -57,8 +59,12 @@ class _TerminalProgress(Progress):
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
             self.bar = Progress(
-                "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), console=self.console, transient=True,
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=True,
             )
             self.bar.start()
             self.task = self.bar.add_task("executing", total=total)

@@ -57,8 +57,9 @@ def lesson_text(title: str, body: str, data: str = "[]") -> str:
     return HEADER.format(title=title, data=data) + body
 
 
-def write_lesson(project: Path, name: str, body: str | None = None, title: str | None = None,
-                 data: str = "[]") -> Path:
+def write_lesson(
+    project: Path, name: str, body: str | None = None, title: str | None = None, data: str = "[]"
+) -> Path:
     """Write ``docs/lessons/stage-1/<name>.py``; the default body prints one line."""
     title = title or name.split("-", 1)[-1].replace("-", " ").capitalize()
     body = body if body is not None else PLAIN.format(title=title, word=name)

@@ -110,8 +110,10 @@ class _Fake:
     id: str
 
 
-@given(st.sets(st.from_regex(r"stage-[1-6]/[0-9]{2}-[a-z]{1,6}", fullmatch=True), max_size=40),
-       st.integers(min_value=1, max_value=8))
+@given(
+    st.sets(st.from_regex(r"stage-[1-6]/[0-9]{2}-[a-z]{1,6}", fullmatch=True), max_size=40),
+    st.integers(min_value=1, max_value=8),
+)
 def test_shards_are_disjoint_and_complete(ids, count):
     lessons = [_Fake(i) for i in ids]
     shards = [select_shard(lessons, index, count) for index in range(1, count + 1)]

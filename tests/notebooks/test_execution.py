@@ -83,8 +83,12 @@ def test_another_device_is_another_cache_entry(project):
     write_lesson(project, "01-device")
     run(project)
     python = Environment.current().python
-    gpu = run(project, inputs_for=lambda lesson, _: lesson_key_inputs(
-        lesson, Environment(python=python, device="cuda")))
+    gpu = run(
+        project,
+        inputs_for=lambda lesson, _: lesson_key_inputs(
+            lesson, Environment(python=python, device="cuda")
+        ),
+    )
     assert caches(gpu) == {"stage-1/01-device": "miss"}
     assert gpu.runs[0].device_kind == "cuda"
     assert gpu.runs[0].device == "cpu"  # what the kernel really used is recorded apart
@@ -154,8 +158,9 @@ def test_concurrent_runs_execute_a_lesson_once(project):
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [
-        subprocess.Popen([sys.executable, "-c", code, str(project)], stdout=subprocess.PIPE,
-                         text=True, env=env)
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(project)], stdout=subprocess.PIPE, text=True, env=env
+        )
         for _ in range(2)
     ]
     results = sorted(json.loads(proc.communicate(timeout=300)[0])[0] for proc in procs)

@@ -18,7 +18,7 @@ from build_tools.notebook_html import lighten, lighten_cached
 from build_tools.notebook_math import wrap_math
 
 CODE = (
-    'import numpy as np\nvalues = np.arange(3) * 2  # doubled\n'
+    "import numpy as np\nvalues = np.arange(3) * 2  # doubled\n"
     'print(f"{values.sum()}", len("a, b"))\n'
 )
 
@@ -32,15 +32,23 @@ def _png(width: int, height: int) -> str:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> str:
     """mkdocs-jupyter's own HTML for a small executed-looking notebook."""
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {
-        "name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb = nbformat.v4.new_notebook(
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        }
+    )
     nb.cells = [
         nbformat.v4.new_markdown_cell("# Title\n\nSome prose.\n\n## Part"),
-        nbformat.v4.new_code_cell(CODE, execution_count=1, outputs=[
-            nbformat.v4.new_output("stream", name="stdout", text="12 4\n"),
-            nbformat.v4.new_output("display_data", data={
-                "image/png": _png(30, 20), "text/plain": "<Figure>"}),
-        ]),
+        nbformat.v4.new_code_cell(
+            CODE,
+            execution_count=1,
+            outputs=[
+                nbformat.v4.new_output("stream", name="stdout", text="12 4\n"),
+                nbformat.v4.new_output(
+                    "display_data", data={"image/png": _png(30, 20), "text/plain": "<Figure>"}
+                ),
+            ],
+        ),
     ]
     path = tmp_path_factory.mktemp("nb") / "small.ipynb"
     nbformat.write(nb, path)
@@ -64,7 +72,7 @@ def test_styles_scripts_and_images_move_out(rendered):
     assert sum(len(css) for css in light.styles) > 500_000
     assert any("clipboard-copy" in script for script in light.scripts)
     assert not any("mathjax" in script.lower() for script in light.scripts)
-    (name, data), = light.images.items()
+    ((name, data),) = light.images.items()
     assert name.endswith(".png") and data.startswith(b"\x89PNG")
     assert re.search(rf'<img [^>]*src="{name}"[^>]*width="30" height="20"', light.html)
 
@@ -100,11 +108,15 @@ def test_the_page_keeps_its_structure(rendered):
 
 
 def test_slim_code_merges_neighbours_and_drops_unstyled_spans():
-    css = [".highlight-ipynb .s1 { color: red }\n.highlight-ipynb .s2 { color: red }\n"
-           ".highlight-ipynb .p { color: blue }\n.highlight-ipynb .w { color: blue }"]
-    block = ('<div class="highlight-ipynb hl-python"><pre><span></span><span class="n">x</span>'
-             '<span class="w"> </span><span class="s1">&#39;a</span><span class="s2">b&#39;</span>'
-             '<span class="p">(</span><span class="p">)</span></pre></div>')
+    css = [
+        ".highlight-ipynb .s1 { color: red }\n.highlight-ipynb .s2 { color: red }\n"
+        ".highlight-ipynb .p { color: blue }\n.highlight-ipynb .w { color: blue }"
+    ]
+    block = (
+        '<div class="highlight-ipynb hl-python"><pre><span></span><span class="n">x</span>'
+        '<span class="w"> </span><span class="s1">&#39;a</span><span class="s2">b&#39;</span>'
+        '<span class="p">(</span><span class="p">)</span></pre></div>'
+    )
     assert slim_code(block, css) == (
         '<div class="highlight-ipynb hl-python"><pre>x <span class="s1">&#39;ab&#39;</span>'
         '<span class="p">()</span></pre></div>'
@@ -123,23 +135,41 @@ def test_long_outputs_keep_head_and_tail():
 
 def test_page_notebook_shortens_only_text(rendered):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("x", outputs=[
-        nbformat.v4.new_output("stream", name="stdout", text="\n".join(map(str, range(500)))),
-        nbformat.v4.new_output("display_data", data={"image/png": "AAAA", "text/plain": "fig"}),
-    ])]
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "x",
+            outputs=[
+                nbformat.v4.new_output(
+                    "stream", name="stdout", text="\n".join(map(str, range(500)))
+                ),
+                nbformat.v4.new_output(
+                    "display_data", data={"image/png": "AAAA", "text/plain": "fig"}
+                ),
+            ],
+        )
+    ]
     shown = nbformat.reads(page_notebook(nbformat.writes(nb).encode(), 30).decode(), 4)
     stream, image = shown.cells[0].outputs
     assert len(stream.text.splitlines()) == 31 and image.data["image/png"] == "AAAA"
 
 
-@pytest.mark.parametrize(("repo", "expected"), [
-    ("https://github.com/owner/repo", "https://colab.research.google.com/github/owner/repo"
-     "/blob/gh-pages/lessons/stage-1/01-x/01-x.ipynb"),
-    ("https://github.com/owner/repo.git/", "https://colab.research.google.com/github/owner/repo"
-     "/blob/gh-pages/lessons/stage-1/01-x/01-x.ipynb"),
-    ("https://gitlab.com/owner/repo", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("repo", "expected"),
+    [
+        (
+            "https://github.com/owner/repo",
+            "https://colab.research.google.com/github/owner/repo"
+            "/blob/gh-pages/lessons/stage-1/01-x/01-x.ipynb",
+        ),
+        (
+            "https://github.com/owner/repo.git/",
+            "https://colab.research.google.com/github/owner/repo"
+            "/blob/gh-pages/lessons/stage-1/01-x/01-x.ipynb",
+        ),
+        ("https://gitlab.com/owner/repo", None),
+        (None, None),
+    ],
+)
 def test_colab_links_point_at_the_published_notebook(repo, expected):
     assert colab_url(repo, "gh-pages", "lessons/stage-1/01-x/01-x.ipynb") == expected
 
@@ -166,7 +196,8 @@ def test_a_lightened_page_is_remembered(rendered, tmp_path):
     # Styles are stored once, whatever the number of pages using them.
     again = lighten_cached(rendered + " ", tmp_path)
     assert len(list((tmp_path / "blobs").iterdir())) == len(set(first.styles)) + len(
-        set(first.scripts)) + len(first.images)
+        set(first.scripts)
+    ) + len(first.images)
     remembered = lighten_cached(rendered, tmp_path)
     assert remembered == first and again.html == first.html
 

@@ -49,7 +49,10 @@ def test_editing_one_lesson_during_serve_reexecutes_only_it(project):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=project, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        cwd=project,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     try:

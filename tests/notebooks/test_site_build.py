@@ -92,7 +92,7 @@ def test_long_outputs_are_shortened_on_the_page_and_whole_in_the_download(site):
     text = "".join(out.get("text", "") for cell in nb.cells for out in cell.get("outputs", []))
     assert "step 100\n" in text and "step 199\n" in text
     assert nb.metadata["tdl"]["title"] == "A rich lesson"
-    assert (folder / "01-rich.py").read_text().startswith("# ---\n# title: \"A rich lesson\"")
+    assert (folder / "01-rich.py").read_text().startswith('# ---\n# title: "A rich lesson"')
 
 
 def test_lesson_bar_offers_downloads_colab_and_runtime(site):
@@ -130,8 +130,19 @@ def test_search_indexes_prose_and_code_once_without_noise(site):
     assert text.count("zebrafish") == 1
     assert text.count("squares = [n * n for n in range(5)]") == 1
     assert text.count("plt.plot(squares)") == 1
-    for noise in ("In [", "In&nbsp;[", "Out[", "Copied!", "¶", "clipboard", "raises-exception",
-                  "step 199", "&lt;span", "title:", "---"):
+    for noise in (
+        "In [",
+        "In&nbsp;[",
+        "Out[",
+        "Copied!",
+        "¶",
+        "clipboard",
+        "raises-exception",
+        "step 199",
+        "&lt;span",
+        "title:",
+        "---",
+    ):
         assert noise not in text, noise
     by_title = {e["title"]: e for e in entries}
     assert by_title["Computing"]["location"].endswith("#computing")
@@ -154,7 +165,8 @@ def test_a_warm_rebuild_executes_nothing_and_one_edit_executes_one(project):
     assert mkdocs_build(project).returncode == 0
     runs = json.loads(report.read_text())["lessons"]
     assert [(x["id"], x["cache"]) for x in runs] == [
-        ("stage-1/01-one", "hit"), ("stage-1/02-two", "miss"),
+        ("stage-1/01-one", "hit"),
+        ("stage-1/02-two", "miss"),
     ]
     assert "total 66" in (project / "site/lessons/stage-1/02-two/index.html").read_text()
 

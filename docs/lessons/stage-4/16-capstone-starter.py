@@ -84,10 +84,11 @@ print("device:", DEVICE)
 # are images, flatten them here (or keep them as images and change the model in section 5).
 # Look at the data before modelling it: sizes, class balance, value ranges, a few examples.
 
+
 # %%
 def load_data():
     digits = load_digits()
-    X = digits.data.astype(np.float32)              # 1,797 images, 64 pixel values 0..16
+    X = digits.data.astype(np.float32)  # 1,797 images, 64 pixel values 0..16
     y = digits.target.astype(np.int64)
     class_names = [str(c) for c in digits.target_names]
     return X, y, class_names
@@ -125,13 +126,15 @@ plt.show()
 
 # %%
 X_trainval, X_test, y_trainval, y_test = train_test_split(
-    X, y, test_size=0.2, stratify=y, random_state=SEED)
+    X, y, test_size=0.2, stratify=y, random_state=SEED
+)
 X_train, X_val, y_train, y_val = train_test_split(
-    X_trainval, y_trainval, test_size=0.25, stratify=y_trainval, random_state=SEED)
+    X_trainval, y_trainval, test_size=0.25, stratify=y_trainval, random_state=SEED
+)
 
-X_test_raw = X_test.copy()                          # unscaled, for looking at mistakes later
+X_test_raw = X_test.copy()  # unscaled, for looking at mistakes later
 mean, std = X_train.mean(axis=0), X_train.std(axis=0)
-std[std == 0] = 1.0                                 # constant features: leave them at zero
+std[std == 0] = 1.0  # constant features: leave them at zero
 
 
 def scale(part):
@@ -146,8 +149,9 @@ def to_tensors(features, labels):
     return torch.as_tensor(features, device=DEVICE), torch.as_tensor(labels, device=DEVICE)
 
 
-train_data, val_data, test_data = (to_tensors(*part) for part in
-                                   ((X_train, y_train), (X_val, y_val), (X_test, y_test)))
+train_data, val_data, test_data = (
+    to_tensors(*part) for part in ((X_train, y_train), (X_val, y_val), (X_test, y_test))
+)
 
 # %% [markdown]
 # ## 4. Baselines
@@ -175,13 +179,18 @@ for name, baseline in baselines.items():
 # calls for (a convolutional network for images, an embedding and a recurrent layer for
 # text), keeping the contract: a batch of inputs in, one score (logit) per class out.
 
+
 # %%
 class Model(nn.Module):
     def __init__(self, n_features, n_classes, hidden=128, dropout=0.2):
         super().__init__()
         self.layers = nn.Sequential(
-            nn.Linear(n_features, hidden), nn.ReLU(), nn.Dropout(dropout),
-            nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(dropout),
+            nn.Linear(n_features, hidden),
+            nn.ReLU(),
+            nn.Dropout(dropout),
+            nn.Linear(hidden, hidden),
+            nn.ReLU(),
+            nn.Dropout(dropout),
             nn.Linear(hidden, n_classes),
         )
 
@@ -190,8 +199,13 @@ class Model(nn.Module):
 
 
 CONFIG = {  # REPLACE: the settings you tune, all in one place so the results table can show them
-    "hidden": 128, "dropout": 0.2, "lr": 1e-3, "weight_decay": 1e-4,
-    "batch_size": 64, "max_epochs": 60, "patience": 10,
+    "hidden": 128,
+    "dropout": 0.2,
+    "lr": 1e-3,
+    "weight_decay": 1e-4,
+    "batch_size": 64,
+    "max_epochs": 60,
+    "patience": 10,
 }
 print(Model(X.shape[1], n_classes, CONFIG["hidden"], CONFIG["dropout"]))
 
@@ -205,6 +219,7 @@ print(Model(X.shape[1], n_classes, CONFIG["hidden"], CONFIG["dropout"]))
 #
 # Before trusting the loop, one sanity check: a model that cannot drive the loss to almost
 # zero on a single small batch has a bug somewhere, and tuning will not fix it.
+
 
 # %%
 def evaluate(model, data):
@@ -221,19 +236,20 @@ def evaluate(model, data):
 def train(config, train_data, val_data, seed=SEED, verbose=False):
     set_seed(seed)
     model = Model(train_data[0].shape[1], n_classes, config["hidden"], config["dropout"]).to(DEVICE)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config["lr"],
-                                  weight_decay=config["weight_decay"])
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=config["lr"], weight_decay=config["weight_decay"]
+    )
     loss_fn = nn.CrossEntropyLoss()
     generator = torch.Generator().manual_seed(seed)
     inputs, labels = train_data
     history = {"train_loss": [], "val_loss": [], "val_acc": []}
-    best = (float("inf"), None, 0)                      # (val loss, weights, epoch)
+    best = (float("inf"), None, 0)  # (val loss, weights, epoch)
     for epoch in range(config["max_epochs"]):
         model.train()
         order = torch.randperm(len(inputs), generator=generator).to(DEVICE)
         total = 0.0
         for start in range(0, len(inputs), config["batch_size"]):
-            batch = order[start:start + config["batch_size"]]
+            batch = order[start : start + config["batch_size"]]
             loss = loss_fn(model(inputs[batch]), labels[batch])
             optimizer.zero_grad()
             loss.backward()
@@ -248,8 +264,10 @@ def train(config, train_data, val_data, seed=SEED, verbose=False):
         elif epoch - best[2] >= config["patience"]:
             break
         if verbose and epoch % 10 == 0:
-            print(f"epoch {epoch:3d}: train loss {history['train_loss'][-1]:.3f}, "
-                  f"val loss {val_loss:.3f}, val acc {val_acc:.3f}")
+            print(
+                f"epoch {epoch:3d}: train loss {history['train_loss'][-1]:.3f}, "
+                f"val loss {val_loss:.3f}, val acc {val_acc:.3f}"
+            )
     model.load_state_dict(best[1])
     return model, history, best[2]
 
@@ -275,8 +293,12 @@ ax_loss.set_xlabel("epoch")
 ax_loss.set_ylabel("cross-entropy")
 ax_loss.legend()
 ax_acc.plot(history["val_acc"], color="tab:orange")
-ax_acc.axhline(baselines["logistic regression"].score(X_val, y_val), color="tab:red", ls="--",
-               label="logistic regression")
+ax_acc.axhline(
+    baselines["logistic regression"].score(X_val, y_val),
+    color="tab:red",
+    ls="--",
+    label="logistic regression",
+)
 ax_acc.set_xlabel("epoch")
 ax_acc.set_ylabel("validation accuracy")
 ax_acc.legend()
@@ -298,6 +320,7 @@ plt.show()
 #
 # The table puts the baselines and the model side by side, evaluated the same way.
 
+
 # %%
 def bootstrap_interval(correct, rng, n_boot=2000):
     """95% bootstrap confidence interval of the mean of a 0/1 vector."""
@@ -314,10 +337,17 @@ for name, baseline in baselines.items():
 
 _, test_acc, test_pred = evaluate(model, test_data)
 correct = test_pred == y_test
-seed_scores = [test_acc] + [evaluate(train(CONFIG, train_data, val_data, seed=s)[0], test_data)[1]
-                            for s in (1, 2)]
-rows.append(("neural network", test_acc, *bootstrap_interval(correct, boot_rng),
-             f"{np.mean(seed_scores):.3f} ± {np.std(seed_scores):.3f}"))
+seed_scores = [test_acc] + [
+    evaluate(train(CONFIG, train_data, val_data, seed=s)[0], test_data)[1] for s in (1, 2)
+]
+rows.append(
+    (
+        "neural network",
+        test_acc,
+        *bootstrap_interval(correct, boot_rng),
+        f"{np.mean(seed_scores):.3f} ± {np.std(seed_scores):.3f}",
+    )
+)
 
 print("| model | test accuracy | 95% bootstrap interval | mean ± sd over 3 seeds |")
 print("|---|---|---|---|")
@@ -325,8 +355,10 @@ for name, acc, low, high, seeds in rows:
     print(f"| {name} | {acc:.3f} | {low:.3f} – {high:.3f} | {seeds} |")
 
 majority_acc, logistic_acc = rows[0][1], rows[1][1]
-print(f"\nthe network beats the majority baseline by {test_acc - majority_acc:+.3f} "
-      f"and logistic regression by {test_acc - logistic_acc:+.3f}")
+print(
+    f"\nthe network beats the majority baseline by {test_acc - majority_acc:+.3f} "
+    f"and logistic regression by {test_acc - logistic_acc:+.3f}"
+)
 assert test_acc > majority_acc + 0.5, "the network should be far better than guessing"
 assert test_acc > 0.9
 
@@ -358,8 +390,15 @@ ax.imshow(confusion, cmap="Blues")
 for i in range(n_classes):
     for j in range(n_classes):
         if confusion[i, j]:
-            ax.text(j, i, confusion[i, j], ha="center", va="center", fontsize=8,
-                    color="white" if confusion[i, j] > confusion.max() / 2 else "black")
+            ax.text(
+                j,
+                i,
+                confusion[i, j],
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if confusion[i, j] > confusion.max() / 2 else "black",
+            )
 ax.set_xticks(range(n_classes), class_names)
 ax.set_yticks(range(n_classes), class_names)
 ax.set_xlabel("predicted")
@@ -368,8 +407,11 @@ ax.set_title("Confusion matrix (test set)")
 for k, i in enumerate(worst):
     ax = fig.add_subplot(2, 6, 4 + k + (k // 3) * 3)
     ax.imshow(X_test_raw[i].reshape(8, 8), cmap="gray_r")  # REPLACE: a view that suits your data
-    ax.set_title(f"true {class_names[y_test[i]]}, said {class_names[test_pred[i]]}\n"
-                 f"p={probs[i, test_pred[i]]:.2f}", fontsize=8)
+    ax.set_title(
+        f"true {class_names[y_test[i]]}, said {class_names[test_pred[i]]}\n"
+        f"p={probs[i, test_pred[i]]:.2f}",
+        fontsize=8,
+    )
     ax.axis("off")
 plt.show()
 print(f"{len(wrong)} mistakes out of {len(y_test)} test examples")
@@ -380,8 +422,10 @@ print(f"{len(wrong)} mistakes out of {len(y_test)} test examples")
 # The information a reader needs to rerun the notebook and expect the same numbers.
 
 # %%
-print(f"python {platform.python_version()}, torch {torch.__version__}, "
-      f"scikit-learn {sklearn.__version__}, numpy {np.__version__}")
+print(
+    f"python {platform.python_version()}, torch {torch.__version__}, "
+    f"scikit-learn {sklearn.__version__}, numpy {np.__version__}"
+)
 print(f"device {DEVICE}, seed {SEED}, config {CONFIG}")
 print(f"notebook runtime {time.perf_counter() - NOTEBOOK_START:.1f} s")
 

@@ -90,8 +90,9 @@ class GridWorld:
     MOVES = [(-1, 0), (0, 1), (1, 0), (0, -1)]  # up, right, down, left
     ARROWS = "↑→↓←"
 
-    def __init__(self, layout, slip=0.2, step_reward=-0.04, goal_reward=1.0,
-                 pit_reward=-1.0, max_steps=100):
+    def __init__(
+        self, layout, slip=0.2, step_reward=-0.04, goal_reward=1.0, pit_reward=-1.0, max_steps=100
+    ):
         self.layout = layout
         self.n_rows, self.n_cols = len(layout), len(layout[0])
         self.n_states, self.n_actions = self.n_rows * self.n_cols, 4
@@ -115,9 +116,11 @@ class GridWorld:
     def transitions(self, state, action):
         """Every (probability, next state) pair that `action` can lead to from `state`."""
         side = self.slip / 2
-        return [(1 - self.slip, self.move(state, action)),
-                (side, self.move(state, (action + 1) % 4)),
-                (side, self.move(state, (action + 3) % 4))]
+        return [
+            (1 - self.slip, self.move(state, action)),
+            (side, self.move(state, (action + 1) % 4)),
+            (side, self.move(state, (action + 3) % 4)),
+        ]
 
     def outcome(self, state):
         """Reward for arriving in `state`, and whether the episode ends there."""
@@ -163,6 +166,7 @@ print("\n".join(LAYOUT))
 # undiscounted return (sum of rewards) over 2,000 fresh episodes, with exploration switched
 # off for the learner.
 
+
 # %%
 def q_learning(env, episodes=3000, alpha=0.2, gamma=0.99, eps_start=1.0, eps_end=0.05, seed=0):
     rng = np.random.default_rng(seed)
@@ -175,9 +179,9 @@ def q_learning(env, episodes=3000, alpha=0.2, gamma=0.99, eps_start=1.0, eps_end
         done = False
         while not done:
             if rng.random() < epsilon:
-                action = int(rng.integers(env.n_actions))      # explore
+                action = int(rng.integers(env.n_actions))  # explore
             else:
-                action = int(Q[state].argmax())                 # exploit
+                action = int(Q[state].argmax())  # exploit
             next_state, reward, terminated, truncated, _ = env.step(action)
             target = reward if terminated else reward + gamma * Q[next_state].max()
             Q[state, action] += alpha * (target - Q[state, action])
@@ -212,7 +216,9 @@ print(f"trained on {len(train_returns)} episodes in {train_seconds:.1f} s")
 print(f"random policy : mean return {random_returns.mean():+.3f}")
 print(f"Q-learning    : mean return {learned_returns.mean():+.3f}")
 print(f"improvement   : {learned_returns.mean() - random_returns.mean():+.3f} per episode")
-assert learned_returns.mean() > random_returns.mean() + 1.5, "Q-learning should beat random by a wide margin"
+assert learned_returns.mean() > random_returns.mean() + 1.5, (
+    "Q-learning should beat random by a wide margin"
+)
 assert learned_returns.mean() > 0.3, "the learned policy should usually reach the goal"
 
 # %% [markdown]
@@ -254,6 +260,7 @@ for prob, next_state in probe.transitions(from_state, action):
 # walker's episodes end in one of three ways: in the goal, in a pit, or by running out of
 # steps. Counting the endings explains its −2.
 
+
 # %%
 def endings(env, policy, episodes=2000, seed=2):
     env.reset(seed=seed)
@@ -264,7 +271,9 @@ def endings(env, policy, episodes=2000, seed=2):
         while not done:
             state, _, terminated, truncated, _ = env.step(policy(state))
             done = terminated or truncated
-        counts["goal" if env.cell(state) == "G" else "pit" if env.cell(state) == "P" else "timeout"] += 1
+        counts[
+            "goal" if env.cell(state) == "G" else "pit" if env.cell(state) == "P" else "timeout"
+        ] += 1
     return counts
 
 
@@ -317,9 +326,9 @@ assert learned_endings["goal"] > 0.9 * sum(learned_endings.values())
 # %%
 gamma, alpha = 0.99, 0.2
 demo_Q = np.zeros((env.n_states, env.n_actions))
-state = env.start + env.n_cols - 2           # bottom row, just left of G
+state = env.start + env.n_cols - 2  # bottom row, just left of G
 reward, next_state = env.goal_reward, state + 1  # suppose "right" worked and we reached G
-target = reward                               # terminated: nothing follows the goal
+target = reward  # terminated: nothing follows the goal
 demo_Q[state, 1] += alpha * (target - demo_Q[state, 1])
 print(f"after one success: Q[left of G, right] = {demo_Q[state, 1]:.2f}")
 for _ in range(30):
@@ -337,6 +346,7 @@ print(f"what the trained table says: {Q[state, 1]:.3f}")
 # Episode returns during training are noisy (the floor is random and the agent explores on
 # purpose), so we plot a moving average over 100 episodes, with the random baseline and the
 # final greedy score for reference. The dotted line marks where `epsilon` reaches its floor.
+
 
 # %%
 def moving_average(x, window=100):
@@ -368,6 +378,7 @@ assert train_returns[-500:].mean() > train_returns[:500].mean() + 1.0
 # The table is easier to read as a picture. For each square we colour the value
 # $V(s) = \max_a Q(s, a)$, the return the agent expects from there, and draw an arrow for
 # the greedy action $\arg\max_a Q(s, a)$.
+
 
 # %%
 def show_policy(ax, env, Q, title):
@@ -415,11 +426,12 @@ plt.show()
 # the Q-learning target was sampling from, and with the transition probabilities stored in a
 # tensor `P[s, a, s']` one sweep is a single batched matrix product, run on `DEVICE`.
 
+
 # %%
 def value_iteration(env, gamma=0.99, tol=1e-8, max_sweeps=1000):
     P = torch.zeros(env.n_states, env.n_actions, env.n_states)
     R = torch.zeros(env.n_states, env.n_actions)  # expected reward of the next step
-    alive = torch.ones(env.n_states)               # terminal squares and walls are worth 0
+    alive = torch.ones(env.n_states)  # terminal squares and walls are worth 0
     for s in range(env.n_states):
         if env.cell(s) in "#PG":
             alive[s] = 0
@@ -432,7 +444,7 @@ def value_iteration(env, gamma=0.99, tol=1e-8, max_sweeps=1000):
     V = torch.zeros(env.n_states, device=DEVICE)
     sweeps, change = 0, float("inf")
     while change > tol and sweeps < max_sweeps:
-        Q_dp = R + gamma * (P @ V)             # (S, A, S) @ (S,) -> (S, A)
+        Q_dp = R + gamma * (P @ V)  # (S, A, S) @ (S,) -> (S, A)
         V_new = Q_dp.max(dim=1).values * alive
         change = (V_new - V).abs().max().item()
         V, sweeps = V_new, sweeps + 1
@@ -447,7 +459,9 @@ print(f"value iteration converged after {sweeps} sweeps")
 print(f"optimal policy: mean return {optimal_returns.mean():+.3f}")
 print(f"Q-learning    : mean return {learned_returns.mean():+.3f}")
 print(f"greedy actions agree on {agree:.0%} of the {len(open_squares)} open squares")
-assert learned_returns.mean() > optimal_returns.mean() - 0.05, "Q-learning should be close to optimal"
+assert learned_returns.mean() > optimal_returns.mean() - 0.05, (
+    "Q-learning should be close to optimal"
+)
 
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 show_policy(axes[0], env, Q, "Q-learning (from samples)")

@@ -74,6 +74,7 @@ print("device:", DEVICE, "| gymnasium", gym.__version__, "| torch", torch.__vers
 #    less likely, by gradient ascent on `log_prob(action) * advantage`;
 # 5. fit the value network to the returns, and repeat.
 
+
 # %%
 def make_net(n_out, hidden=64):
     return nn.Sequential(nn.Linear(4, hidden), nn.Tanh(), nn.Linear(hidden, n_out)).to(DEVICE)
@@ -88,7 +89,9 @@ def returns_to_go(rewards, gamma):
     return out
 
 
-def reinforce(episodes=400, episodes_per_update=4, use_baseline=True, gamma=0.99, lr=5e-3, seed=SEED):
+def reinforce(
+    episodes=400, episodes_per_update=4, use_baseline=True, gamma=0.99, lr=5e-3, seed=SEED
+):
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     env = gym.make("CartPole-v1")
@@ -103,11 +106,11 @@ def reinforce(episodes=400, episodes_per_update=4, use_baseline=True, gamma=0.99
         if episode > 0:
             obs, _ = env.reset()
         states, actions, rewards, done = [], [], [], False
-        while not done:                                             # 1. play an episode
+        while not done:  # 1. play an episode
             with torch.no_grad():
                 logits = policy(torch.as_tensor(obs, device=DEVICE))
                 p_right = torch.softmax(logits, dim=-1)[1].item()
-            action = int(rng.random() < p_right)                    #    sample, don't argmax
+            action = int(rng.random() < p_right)  #    sample, don't argmax
             states.append(obs)
             actions.append(action)
             obs, reward, terminated, truncated, _ = env.step(action)
@@ -116,24 +119,26 @@ def reinforce(episodes=400, episodes_per_update=4, use_baseline=True, gamma=0.99
         episode_returns.append(sum(rewards))
         batch["states"].append(np.array(states, dtype=np.float32))
         batch["actions"].append(np.array(actions))
-        batch["returns"].append(returns_to_go(rewards, gamma))     # 2. returns-to-go
+        batch["returns"].append(returns_to_go(rewards, gamma))  # 2. returns-to-go
 
         if (episode + 1) % episodes_per_update == 0:
-            s, a, g = (torch.as_tensor(np.concatenate(batch[k]), device=DEVICE)
-                       for k in ("states", "actions", "returns"))
+            s, a, g = (
+                torch.as_tensor(np.concatenate(batch[k]), device=DEVICE)
+                for k in ("states", "actions", "returns")
+            )
             if use_baseline:
                 v = value(s).squeeze(-1)
-                advantage = g - v.detach()                          # 3. advantage
+                advantage = g - v.detach()  # 3. advantage
                 advantage = (advantage - advantage.mean()) / (advantage.std() + 1e-8)
-                value_loss = ((v - g) ** 2).mean()                  # 5. fit the baseline
+                value_loss = ((v - g) ** 2).mean()  # 5. fit the baseline
                 value_opt.zero_grad()
                 value_loss.backward()
                 value_opt.step()
             else:
-                advantage = g / (g.std() + 1e-8)                    # rescaled, not centred
+                advantage = g / (g.std() + 1e-8)  # rescaled, not centred
             log_probs = torch.log_softmax(policy(s), dim=-1)
             log_prob_taken = log_probs.gather(1, a.unsqueeze(1)).squeeze(1)
-            policy_loss = -(log_prob_taken * advantage).mean()      # 4. policy gradient step
+            policy_loss = -(log_prob_taken * advantage).mean()  # 4. policy gradient step
             policy_opt.zero_grad()
             policy_loss.backward()
             policy_opt.step()
@@ -145,7 +150,9 @@ def reinforce(episodes=400, episodes_per_update=4, use_baseline=True, gamma=0.99
 start = time.perf_counter()
 policy, value, train_returns = reinforce()
 train_seconds = time.perf_counter() - start
-print(f"{len(train_returns)} episodes, {int(train_returns.sum())} environment steps, {train_seconds:.1f} s")
+print(
+    f"{len(train_returns)} episodes, {int(train_returns.sum())} environment steps, {train_seconds:.1f} s"
+)
 print(f"mean return of the last 20 training episodes: {train_returns[-20:].mean():.1f}")
 
 # %% [markdown]
@@ -153,6 +160,7 @@ print(f"mean return of the last 20 training episodes: {train_returns[-20:].mean(
 # at random, each run for 20 fresh episodes whose seeds were never used in training. We
 # score the trained policy twice: sampling actions as in training, and *greedily*, always
 # taking the more likely action.
+
 
 # %%
 def run_policy(choose_action, episodes=20, seed=10_000):
@@ -191,8 +199,11 @@ assert greedy_scores.mean() > 300, "the greedy policy should balance far longer 
 
 fig, ax = plt.subplots(figsize=(8, 4))
 ax.plot(train_returns, alpha=0.35, label="episode return")
-ax.plot(np.arange(19, len(train_returns)), np.convolve(train_returns, np.ones(20) / 20, "valid"),
-        label="20-episode average")
+ax.plot(
+    np.arange(19, len(train_returns)),
+    np.convolve(train_returns, np.ones(20) / 20, "valid"),
+    label="20-episode average",
+)
 ax.axhline(random_scores.mean(), color="tab:red", ls="--", label="random policy")
 ax.axhline(500, color="gray", ls=":", label="time limit (500)")
 ax.set_xlabel("training episode")
@@ -258,8 +269,15 @@ with torch.no_grad():
 p_right_map = p_right_map.cpu().numpy().reshape(len(spins), len(angles))
 
 fig, ax = plt.subplots(figsize=(6, 4.5))
-im = ax.imshow(p_right_map, origin="lower", aspect="auto", cmap="coolwarm", vmin=0, vmax=1,
-               extent=[angles[0], angles[-1], spins[0], spins[-1]])
+im = ax.imshow(
+    p_right_map,
+    origin="lower",
+    aspect="auto",
+    cmap="coolwarm",
+    vmin=0,
+    vmax=1,
+    extent=[angles[0], angles[-1], spins[0], spins[-1]],
+)
 ax.set_xlabel("pole angle (rad, positive = leaning right)")
 ax.set_ylabel("pole angular velocity (rad/s)")
 ax.set_title("Learned P(push right), cart centred and at rest")
@@ -322,7 +340,7 @@ for weight in (+1.0, -1.0):
     opt = torch.optim.SGD(net.parameters(), lr=0.5)
     state = torch.tensor([0.0, 0.0, 0.05, 0.0], device=DEVICE)
     before = torch.softmax(net(state), dim=-1)[1].item()
-    loss = -torch.log_softmax(net(state), dim=-1)[1] * weight   # action taken: right
+    loss = -torch.log_softmax(net(state), dim=-1)[1] * weight  # action taken: right
     opt.zero_grad()
     loss.backward()
     opt.step()
@@ -348,9 +366,10 @@ for weight in (+1.0, -1.0):
 # %%
 state = torch.tensor([0.0, 0.3, 0.05, -0.2], device=DEVICE)
 probs = torch.softmax(policy(state), dim=-1).detach()
-sampled_actions = torch.multinomial(probs, 20_000, replacement=True,
-                                    generator=torch.Generator(device=DEVICE).manual_seed(SEED))
-scores = []                                   # the score vector of each action, flattened
+sampled_actions = torch.multinomial(
+    probs, 20_000, replacement=True, generator=torch.Generator(device=DEVICE).manual_seed(SEED)
+)
+scores = []  # the score vector of each action, flattened
 for a in (0, 1):
     policy.zero_grad()
     torch.log_softmax(policy(state), dim=-1)[a].backward()
@@ -390,12 +409,16 @@ summary = {
     "without baseline": plain_returns,
 }
 for name, returns in summary.items():
-    print(f"{name:20s}: mean return over the first {COMPARE} episodes {returns.mean():6.1f}, "
-          f"last 20 of them {returns[-20:].mean():6.1f}")
+    print(
+        f"{name:20s}: mean return over the first {COMPARE} episodes {returns.mean():6.1f}, "
+        f"last 20 of them {returns[-20:].mean():6.1f}"
+    )
 
 fig, ax = plt.subplots(figsize=(8, 4))
 for name, returns in summary.items():
-    ax.plot(np.arange(19, len(returns)), np.convolve(returns, np.ones(20) / 20, "valid"), label=name)
+    ax.plot(
+        np.arange(19, len(returns)), np.convolve(returns, np.ones(20) / 20, "valid"), label=name
+    )
 ax.axhline(random_scores.mean(), color="tab:red", ls="--", label="random policy")
 ax.set_xlabel("training episode")
 ax.set_ylabel("return, 20-episode average")

@@ -76,14 +76,17 @@ print("device:", DEVICE, "| gymnasium", gym.__version__, "| torch", torch.__vers
 # open up. (Gymnasium records an official "solved" score for CartPole, 475; passing
 # `stop_at=475` would stop training there.)
 
+
 # %%
 class QNetwork(nn.Module):
     def __init__(self, hidden=128):
         super().__init__()
         self.register_buffer("scale", torch.tensor([2.4, 3.0, 0.21, 3.0]))
         self.layers = nn.Sequential(
-            nn.Linear(4, hidden), nn.ReLU(),
-            nn.Linear(hidden, hidden), nn.ReLU(),
+            nn.Linear(4, hidden),
+            nn.ReLU(),
+            nn.Linear(hidden, hidden),
+            nn.ReLU(),
             nn.Linear(hidden, 2),
         )
 
@@ -104,13 +107,15 @@ class ReplayBuffer:
         i = self.pos
         self.obs[i], self.actions[i], self.rewards[i] = obs, action, reward
         self.next_obs[i], self.terminated[i] = next_obs, terminated
-        self.pos = (self.pos + 1) % self.capacity          # overwrite the oldest when full
+        self.pos = (self.pos + 1) % self.capacity  # overwrite the oldest when full
         self.size = min(self.size + 1, self.capacity)
 
     def sample(self, batch_size, rng):
         idx = rng.integers(0, self.size, size=batch_size)
-        return tuple(torch.as_tensor(x[idx], device=DEVICE) for x in
-                     (self.obs, self.actions, self.rewards, self.next_obs, self.terminated))
+        return tuple(
+            torch.as_tensor(x[idx], device=DEVICE)
+            for x in (self.obs, self.actions, self.rewards, self.next_obs, self.terminated)
+        )
 
 
 def greedy_action(q_net, obs):
@@ -133,13 +138,25 @@ def evaluate(q_net, seeds):
     return np.array(lengths)
 
 
-VALIDATION_SEEDS = range(1_000, 1_005)   # used to pick the best network during training
-TEST_SEEDS = range(2_000, 2_020)         # used once, at the end
+VALIDATION_SEEDS = range(1_000, 1_005)  # used to pick the best network during training
+TEST_SEEDS = range(2_000, 2_020)  # used once, at the end
 
 
-def train_dqn(total_steps=7_000, batch_size=128, train_every=2, gamma=0.99, lr=1e-3,
-              learning_starts=500, eps_start=1.0, eps_end=0.05, eps_steps=2_500, target_every=500, eval_every=1_000,
-              stop_at=None, seed=SEED):
+def train_dqn(
+    total_steps=7_000,
+    batch_size=128,
+    train_every=2,
+    gamma=0.99,
+    lr=1e-3,
+    learning_starts=500,
+    eps_start=1.0,
+    eps_end=0.05,
+    eps_steps=2_500,
+    target_every=500,
+    eval_every=1_000,
+    stop_at=None,
+    seed=SEED,
+):
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     env = gym.make("CartPole-v1")
@@ -147,8 +164,14 @@ def train_dqn(total_steps=7_000, batch_size=128, train_every=2, gamma=0.99, lr=1
     target_net = copy.deepcopy(q_net)
     optimizer = torch.optim.Adam(q_net.parameters(), lr=lr)
     buffer = ReplayBuffer(capacity=total_steps)
-    log = {"episode_end": [], "episode_return": [], "eval_step": [], "eval_score": [], "loss": [],
-           "best_step": 0}
+    log = {
+        "episode_end": [],
+        "episode_return": [],
+        "eval_step": [],
+        "eval_score": [],
+        "loss": [],
+        "best_step": 0,
+    }
     best_score, best_net = -1.0, None
 
     obs, _ = env.reset(seed=seed)
@@ -156,9 +179,9 @@ def train_dqn(total_steps=7_000, batch_size=128, train_every=2, gamma=0.99, lr=1
     for step in range(1, total_steps + 1):
         epsilon = max(eps_end, eps_start - (eps_start - eps_end) * step / eps_steps)
         if rng.random() < epsilon:
-            action = int(rng.integers(2))                         # explore
+            action = int(rng.integers(2))  # explore
         else:
-            action = greedy_action(q_net, obs)                    # exploit
+            action = greedy_action(q_net, obs)  # exploit
         next_obs, reward, terminated, truncated, _ = env.step(action)
         buffer.add(obs, action, reward, next_obs, terminated)
         obs, episode_return = next_obs, episode_return + reward
@@ -171,7 +194,7 @@ def train_dqn(total_steps=7_000, batch_size=128, train_every=2, gamma=0.99, lr=1
         if step >= learning_starts and step % train_every == 0:  # learn from replayed memories
             s, a, r, s_next, term = buffer.sample(batch_size, rng)
             with torch.no_grad():
-                a_next = q_net(s_next).argmax(dim=1, keepdim=True)       # online net chooses,
+                a_next = q_net(s_next).argmax(dim=1, keepdim=True)  # online net chooses,
                 q_next = target_net(s_next).gather(1, a_next).squeeze(1)  # target net judges
                 target = r + gamma * (1.0 - term) * q_next
             q_taken = q_net(s).gather(1, a.unsqueeze(1)).squeeze(1)
@@ -182,7 +205,7 @@ def train_dqn(total_steps=7_000, batch_size=128, train_every=2, gamma=0.99, lr=1
             log["loss"].append(loss.item())
 
         if step % target_every == 0:
-            target_net.load_state_dict(q_net.state_dict())        # refresh the frozen copy
+            target_net.load_state_dict(q_net.state_dict())  # refresh the frozen copy
         if step % eval_every == 0:
             score = evaluate(q_net, VALIDATION_SEEDS).mean()
             log["eval_step"].append(step)
@@ -199,8 +222,10 @@ def train_dqn(total_steps=7_000, batch_size=128, train_every=2, gamma=0.99, lr=1
 start = time.perf_counter()
 best_net, last_net, buffer, log = train_dqn()
 train_seconds = time.perf_counter() - start
-print(f"{log['eval_step'][-1]} environment steps, {len(log['episode_return'])} episodes, "
-      f"{train_seconds:.1f} s")
+print(
+    f"{log['eval_step'][-1]} environment steps, {len(log['episode_return'])} episodes, "
+    f"{train_seconds:.1f} s"
+)
 print("validation score after every 1,000 steps:", [int(s) for s in log["eval_score"]])
 print(f"best network kept from step {log['best_step']}")
 
@@ -339,11 +364,15 @@ lost_state = np.array([0.0, 0.0, 0.2, 2.0], dtype=np.float32)  # leaning far rig
 with torch.no_grad():
     lost_value = best_net(torch.as_tensor(lost_state, device=DEVICE)).max().item()
 
-rounds = (log["best_step"] - 500) // 500    # (steps - learning_starts) // target_every
+rounds = (log["best_step"] - 500) // 500  # (steps - learning_starts) // target_every
 k_step_value = sum(0.99**i for i in range(rounds))
-print(f"episode length {len(values)}; median predicted V {np.median(values):.2f} "
-      f"(range {min(values):.2f} to {max(values):.2f})")
-print(f"target refreshes while learning: {rounds}; 1 + 0.99 + ... over {rounds} steps = {k_step_value:.2f}")
+print(
+    f"episode length {len(values)}; median predicted V {np.median(values):.2f} "
+    f"(range {min(values):.2f} to {max(values):.2f})"
+)
+print(
+    f"target refreshes while learning: {rounds}; 1 + 0.99 + ... over {rounds} steps = {k_step_value:.2f}"
+)
 print(f"predicted V of a state that is about to fall: {lost_value:.2f}")
 assert np.median(values) < 50, "after a few thousand steps the values are still far from 100"
 assert lost_value < np.median(values), "a falling pole should look worse than an ordinary state"

@@ -49,10 +49,10 @@ import numpy as np
 import torch
 from torch import nn
 
-SEEDS = [0, 1, 2]                 # training seeds: report results across all of them
-TEST_SEED = 10_000                # evaluation episodes use seeds from here on, never in training
+SEEDS = [0, 1, 2]  # training seeds: report results across all of them
+TEST_SEED = 10_000  # evaluation episodes use seeds from here on, never in training
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-torch.set_num_threads(1)          # tiny networks: one thread avoids coordination overhead
+torch.set_num_threads(1)  # tiny networks: one thread avoids coordination overhead
 NOTEBOOK_START = time.perf_counter()
 print("device:", DEVICE)
 
@@ -77,6 +77,7 @@ print("device:", DEVICE)
 # vector); `step(action)` returns `(observation, reward, terminated, truncated)`. Keeping to
 # one interface means the baselines, the agent and the evaluation code work unchanged on
 # your own game and on any Gymnasium environment with discrete actions.
+
 
 # %%
 class Environment(Protocol):
@@ -104,6 +105,7 @@ class GymEnvironment:
         obs, reward, terminated, truncated, _ = self.env.step(action)
         return np.asarray(obs, dtype=np.float32).ravel(), float(reward), terminated, truncated
 
+
 # %% [markdown]
 # ### Your environment (REPLACE)
 #
@@ -118,6 +120,7 @@ class GymEnvironment:
 # that trap. Expect to iterate on your own reward in the same way, and write down what you
 # changed and why.
 
+
 # %%
 class Crossing:
     """A Frogger-like game: cross lanes of traffic from the bottom row to the top row."""
@@ -127,8 +130,8 @@ class Crossing:
 
     def __init__(self, width=6, lanes=4, max_steps=30):
         self.width, self.lanes, self.max_steps = width, lanes, max_steps
-        self.height = lanes + 2                          # goal row, the lanes, the start row
-        self.obs_size = 2 * self.height * width          # a frog plane and a car plane
+        self.height = lanes + 2  # goal row, the lanes, the start row
+        self.obs_size = 2 * self.height * width  # a frog plane and a car plane
         self.directions = np.array([1 if lane % 2 == 0 else -1 for lane in range(lanes)])
         self.rng = np.random.default_rng()
 
@@ -157,13 +160,13 @@ class Crossing:
         self.cars = (self.cars + self.directions) % self.width
         self.t += 1
         if self.car_at(self.row, self.col, self.cars):
-            return self.observe(), -1.0, True, False             # hit by a car
+            return self.observe(), -1.0, True, False  # hit by a car
         if self.row == 0:
-            return self.observe(), 1.0, True, False              # made it across
+            return self.observe(), 1.0, True, False  # made it across
         if self.t >= self.max_steps:
-            return self.observe(), -1.0, True, False             # the clock ran out
+            return self.observe(), -1.0, True, False  # the clock ran out
         reward = 0.0
-        if self.row < self.best_row:                             # a row never reached before
+        if self.row < self.best_row:  # a row never reached before
             reward, self.best_row = 0.2, self.row
         return self.observe(), reward, False, False
 
@@ -182,6 +185,7 @@ class Crossing:
 def make_env():
     return Crossing()  # REPLACE: e.g. GymEnvironment("CartPole-v1") or your own game
 
+
 # %% [markdown]
 # ### Check the environment before training anything
 #
@@ -189,6 +193,7 @@ def make_env():
 # episode that never ends, an observation that does not contain what the agent needs.
 # Three cheap checks: the interface returns what it promises, episodes end, and the game
 # looks right when printed frame by frame.
+
 
 # %%
 def check_environment(env, episodes=50, max_len=10_000, seed=0):
@@ -222,7 +227,7 @@ def show_episode(env, policy, seed, max_frames=10):
         print("   ".join(lines))
 
 
-show_episode(env, lambda obs, env: 1, seed=3)   # always hop up, whatever the traffic
+show_episode(env, lambda obs, env: 1, seed=3)  # always hop up, whatever the traffic
 
 # %% [markdown]
 # (`F` is the frog, `C` a car, `X` a collision, `=` the safe rows.) Hopping up blindly
@@ -235,6 +240,7 @@ show_episode(env, lambda obs, env: 1, seed=3)   # always hop up, whatever the tr
 # rule you write by hand using what you know about the game, is the real bar: an RL agent
 # that cannot beat a ten-line rule has not earned its complexity. Both are evaluated exactly
 # like the agent, on the same test episodes.
+
 
 # %%
 def evaluate(env, policy, episodes=200, seed=TEST_SEED):
@@ -284,18 +290,23 @@ show_episode(make_env(), heuristic_policy, seed=3)
 # Replace it with your own agent (a DQN, an actor-critic) but keep the two methods the rest
 # of the notebook uses: `act(obs, greedy)` and `train(...)`.
 
+
 # %%
 class Agent:
-    def __init__(self, obs_size, n_actions, hidden=64, lr=1e-2, gamma=0.99, entropy_coef=0.01,
-                 seed=0):
+    def __init__(
+        self, obs_size, n_actions, hidden=64, lr=1e-2, gamma=0.99, entropy_coef=0.01, seed=0
+    ):
         torch.manual_seed(seed)
         self.rng = np.random.default_rng(seed)
-        self.policy = nn.Sequential(nn.Linear(obs_size, hidden), nn.ReLU(),
-                                    nn.Linear(hidden, n_actions)).to(DEVICE)
-        self.value = nn.Sequential(nn.Linear(obs_size, hidden), nn.ReLU(),
-                                   nn.Linear(hidden, 1)).to(DEVICE)
-        self.optimizer = torch.optim.Adam([*self.policy.parameters(), *self.value.parameters()],
-                                          lr=lr)
+        self.policy = nn.Sequential(
+            nn.Linear(obs_size, hidden), nn.ReLU(), nn.Linear(hidden, n_actions)
+        ).to(DEVICE)
+        self.value = nn.Sequential(nn.Linear(obs_size, hidden), nn.ReLU(), nn.Linear(hidden, 1)).to(
+            DEVICE
+        )
+        self.optimizer = torch.optim.Adam(
+            [*self.policy.parameters(), *self.value.parameters()], lr=lr
+        )
         self.gamma, self.entropy_coef = gamma, entropy_coef
 
     def act(self, obs, greedy=False):
@@ -348,6 +359,7 @@ class Agent:
                 states, actions, returns = [], [], []
         return history
 
+
 # %% [markdown]
 # ## 5. Training with several seeds
 #
@@ -396,8 +408,10 @@ plt.show()
 # reports every seed and the mean ± standard deviation across seeds.
 
 # %%
-agent_scores = {seed: evaluate(make_env(), lambda obs, env, a=agents[seed]: a.act(obs, greedy=True))
-                for seed in SEEDS}
+agent_scores = {
+    seed: evaluate(make_env(), lambda obs, env, a=agents[seed]: a.act(obs, greedy=True))
+    for seed in SEEDS
+}
 per_seed = np.array([scores.mean() for scores in agent_scores.values()])
 
 print("| policy | mean test return | notes |")
@@ -406,8 +420,10 @@ for name, scores in baseline_scores.items():
     print(f"| {name} | {scores.mean():+.3f} | 200 test episodes |")
 for seed, scores in agent_scores.items():
     print(f"| agent, seed {seed} | {scores.mean():+.3f} | greedy, 200 test episodes |")
-print(f"| **agent, all seeds** | **{per_seed.mean():+.3f} ± {per_seed.std():.3f}** "
-      f"| mean ± sd over {len(SEEDS)} seeds |")
+print(
+    f"| **agent, all seeds** | **{per_seed.mean():+.3f} ± {per_seed.std():.3f}** "
+    f"| mean ± sd over {len(SEEDS)} seeds |"
+)
 
 random_mean = baseline_scores["random policy"].mean()
 heuristic_mean = baseline_scores["heuristic"].mean()
@@ -435,8 +451,9 @@ assert per_seed.min() > random_mean + 0.5, "every seed should beat the random po
 cartpole = GymEnvironment("CartPole-v1")
 assert check_environment(cartpole, episodes=5)
 cartpole_random = evaluate(cartpole, random_policy, episodes=20)
-cartpole_heuristic = evaluate(cartpole, lambda obs, env: int(obs[2] + 0.5 * obs[3] > 0),
-                              episodes=20)
+cartpole_heuristic = evaluate(
+    cartpole, lambda obs, env: int(obs[2] + 0.5 * obs[3] > 0), episodes=20
+)
 print(f"CartPole random   : {cartpole_random.mean():6.1f}")
 print(f"CartPole heuristic: {cartpole_heuristic.mean():6.1f}")
 assert cartpole_heuristic.mean() > 10 * cartpole_random.mean()
@@ -449,10 +466,14 @@ assert cartpole_heuristic.mean() > 10 * cartpole_random.mean()
 # ## 8. Reproducibility
 
 # %%
-print(f"python {platform.python_version()}, torch {torch.__version__}, "
-      f"gymnasium {gym.__version__}, numpy {np.__version__}")
-print(f"device {DEVICE}, training seeds {SEEDS}, test seeds from {TEST_SEED}, "
-      f"{EPISODES} episodes per seed")
+print(
+    f"python {platform.python_version()}, torch {torch.__version__}, "
+    f"gymnasium {gym.__version__}, numpy {np.__version__}"
+)
+print(
+    f"device {DEVICE}, training seeds {SEEDS}, test seeds from {TEST_SEED}, "
+    f"{EPISODES} episodes per seed"
+)
 print(f"notebook runtime {time.perf_counter() - NOTEBOOK_START:.1f} s")
 
 # %% [markdown]
