@@ -118,3 +118,9 @@ def write_catalog(tmp_path):
         return path
 
     return write
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run browser tests last: Playwright's synchronous API keeps an event loop running in
+    the main thread for the rest of the session, where ``asyncio.run`` then refuses to start."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
