@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from build_tools.catalog import Catalog, Slug, StageNumber, Text
-from build_tools.problems import Problem
+from build_tools.problems import Problem, display_path
 from build_tools.yamlsource import Located, YamlSourceError, decode, load_text
 
 FENCE = "# ---"
@@ -155,7 +155,7 @@ def discover_lessons(lessons_dir: Path, root: Path | None = None) -> list[Lesson
     """Every lesson, validated; raise LessonError with all problems at once."""
     lessons, problems = [], []
     for path in lesson_files(lessons_dir):
-        shown = _display(path, root)
+        shown = display_path(path, root)
         try:
             lesson = read_lesson(path, lessons_dir, shown)
         except (LessonError, YamlSourceError) as exc:
@@ -178,13 +178,6 @@ def discover_lessons(lessons_dir: Path, root: Path | None = None) -> list[Lesson
     return lessons
 
 
-def _display(path: Path, root: Path | None) -> str:
-    try:
-        return str(path.relative_to(root)) if root else str(path)
-    except ValueError:
-        return str(path)
-
-
 def _line_of(path: Path, needle: str, default: int) -> int:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if needle in line:
@@ -198,7 +191,7 @@ def cross_check(lessons: list[Lesson], catalog: Catalog, root: Path | None = Non
     known_lessons = {lesson.id for lesson in lessons}
     problems = []
     for lesson in lessons:
-        shown = _display(lesson.path, root)
+        shown = display_path(lesson.path, root)
         for rid in lesson.meta.resources:
             if rid not in known_resources:
                 line = _line_of(lesson.path, rid, lesson.front_matter_line)

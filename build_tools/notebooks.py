@@ -28,6 +28,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from build_tools.execution_cache import CacheStore, Environment, KeyInputs, key_inputs
 from build_tools.execution_report import CellFailure, ExecutionReport, LessonRun, load_report
 from build_tools.lessons import Lesson
+from build_tools.problems import display_path
 
 CACHE_ROOT = Path(".cache") / "tdl"
 RAISES = "raises-exception"
@@ -286,13 +287,6 @@ def _unexpected_success(nb, starts) -> CellFailure | None:
     return None
 
 
-def _display_path(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
 async def _run_lesson(
     lesson: Lesson,
     inputs: KeyInputs,
@@ -303,7 +297,7 @@ async def _run_lesson(
     """Execute one lesson (under its key's lock) and store the result; never raises."""
     key = inputs.key()
     store = options.store
-    shown = _display_path(lesson.path, root)
+    shown = display_path(lesson.path, root)
     base = {"id": lesson.id, "path": shown, "title": lesson.title, "key": key}
     lock = store.lock(key)
     waited = 0.0
@@ -406,7 +400,7 @@ def execute_lessons(
     runs: dict[str, LessonRun] = {}
     pending: list[tuple[Lesson, KeyInputs]] = []
     for lesson in lessons:
-        shown = _display_path(lesson.path, root)
+        shown = display_path(lesson.path, root)
         try:
             inputs = inputs_for(lesson, environment)
         except (OSError, FileNotFoundError) as exc:

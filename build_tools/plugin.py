@@ -23,7 +23,7 @@ from build_tools.links_cache import load_link_results
 from build_tools.links_report import render_link_health_markdown
 from build_tools.notebook_site import NotebookSite
 from build_tools.pages import SiteModel, build_nav, generated_pages
-from build_tools.problems import format_problems
+from build_tools.problems import display_path, format_problems
 
 log = logging.getLogger("mkdocs.plugins.tdl")
 LINKS_PAGE = "reports/links.md"
@@ -38,6 +38,7 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
         self.catalog: Catalog | None = None
         self.lessons: list[Lesson] = []
         self.model: SiteModel | None = None
+        self.links: dict = {}
         self._user_nav = False
         self.notebooks: NotebookSite | None = None
         self.site = AtomicSite()
@@ -64,7 +65,7 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
         """Load and validate the catalog and lessons; stop the build with located errors."""
         root = self._root(config)
         catalog_file = self.catalog_path(config)
-        shown = _relative(catalog_file, root)
+        shown = display_path(catalog_file, root)
         problems = []
         try:
             self.catalog = load_catalog(catalog_file, shown)
@@ -79,10 +80,10 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
             problems += cross_check(self.lessons, self.catalog, root)
         if problems:
             raise PluginError("the catalog or lessons have problems:\n" + format_problems(problems))
-        links = {}
+        self.links = {}
         if self.config.linkcheck.enabled:  # catalog entries show their link's last verdict
-            links = load_link_results(root / self.config.linkcheck.cache)
-        self.model = SiteModel.build(self.catalog, self.lessons, links=links)
+            self.links = load_link_results(root / self.config.linkcheck.cache)
+        self.model = SiteModel.build(self.catalog, self.lessons, links=self.links)
         reader_assets.add_to_config(config)
         self._user_nav = config.nav is not None
         self.notebooks = NotebookSite(self.config.execute, root, self.lessons)
@@ -100,9 +101,9 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
         if report is not None and report.src_uri not in existing:
             files.append(File.generated(config, report.src_uri, content=report.content))
         if LINKS_PAGE not in existing and self.config.linkcheck.enabled:
-            # The last link check's verdicts, as cached by ``python -m build_tools linkcheck``.
-            results = load_link_results(self._root(config) / self.config.linkcheck.cache)
-            health = render_link_health_markdown(results)
+            # The last link check's verdicts, as cached by ``python -m build_tools linkcheck``
+            # and read once in on_config.
+            health = render_link_health_markdown(self.links)
             files.append(File.generated(config, LINKS_PAGE, content=health))
         if not self._user_nav:
             config.nav = build_nav(self.model, {f.src_uri for f in files})
@@ -163,10 +164,3 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
         """Rebuild when the catalog changes, not only when docs/ does."""
         server.watch(str(self.catalog_path(config)))
         return server
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)

@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 FORMATS = ("text", "github")
 
@@ -22,6 +23,16 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+def display_path(path: str | Path, root: str | Path | None = None) -> str:
+    """How a file is named in messages: relative to ``root`` (the working directory by
+    default) when it lies inside it, else as given."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(Path(root or Path.cwd()).resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def default_format() -> str:

@@ -9,7 +9,7 @@ from build_tools.catalog import CatalogError, load_catalog
 from build_tools.commands.options import add_catalog_argument
 from build_tools.lesson_sections import section_problems
 from build_tools.lessons import LessonError, cross_check, discover_lessons
-from build_tools.problems import Problem, add_format_argument, print_problems
+from build_tools.problems import Problem, add_format_argument, display_path, print_problems
 
 HELP = "validate the catalog and the lessons' front matter"
 
@@ -47,15 +47,8 @@ def collect_problems(catalog_path: str, lessons_dir: str | None) -> tuple[list[P
         problems += cross_check(lessons, catalog, root)
     for lesson in lessons:
         if lesson.meta.kind == "lesson":
-            problems += section_problems(lesson.path, _shown(lesson.path, root))
+            problems += section_problems(lesson.path, display_path(lesson.path, root))
     return problems, counts
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
 
 
 def run(args) -> int:

@@ -22,7 +22,7 @@ from build_tools.config import PluginConfigError, load_plugin_config
 from build_tools.execution_cache import Environment
 from build_tools.lessons import LessonError, discover_lessons
 from build_tools.notebooks import ExecuteOptions
-from build_tools.problems import print_problems
+from build_tools.problems import display_path, print_problems
 from build_tools.reexecution import directory_size, verdicts
 
 HELP = "report the environment and what would re-execute"
@@ -135,18 +135,13 @@ def _size(count: int) -> str:
 
 def cache_findings(cache_root: Path) -> list[Finding]:
     if not cache_root.is_dir():
-        return [Finding("ok", "cache", f"{_shown(cache_root)} is empty (nothing executed yet)")]
+        return [
+            Finding("ok", "cache", f"{display_path(cache_root)} is empty (nothing executed yet)")
+        ]
     parts = sorted(p for p in cache_root.iterdir() if p.is_dir())
     total = directory_size(cache_root)
     detail = ", ".join(f"{p.name} {_size(directory_size(p))}" for p in parts)
-    return [Finding("ok", "cache", f"{_shown(cache_root)}: {_size(total)} ({detail})")]
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    return [Finding("ok", "cache", f"{display_path(cache_root)}: {_size(total)} ({detail})")]
 
 
 def lesson_findings(args, root: Path, options: ExecuteOptions) -> list[Finding]:
