@@ -2,8 +2,10 @@
 
 Above the notebook, under the downloads bar: the lessons to read first, the catalog
 resources the lesson builds on, and a "mark as done" box. Below it: the same box and the
-previous and next lessons of the path (lessons in stage order, then file order). Progress
-itself lives in the browser (``assets/progress.js``); the boxes only name the lesson.
+previous and next lessons of the path (lessons in stage order, then file order), in place
+of the theme's footer links, which follow the navigation (overviews, guides) instead of
+the path. Progress itself lives in the browser (``assets/progress.js``); the boxes only
+name the lesson.
 """
 
 from __future__ import annotations
@@ -87,3 +89,5 @@ def decorate_lesson_page(page, nav: Navigation, model: SiteModel) -> None:
         lesson, model.lessons, model.catalog.resources_by_id, page.url, urls
     )
     page.content = place_extras(page.content, top, bottom)
+    # One previous/next per page: the path's, above; the theme's footer shows none.
+    page.previous_page = page.next_page = None

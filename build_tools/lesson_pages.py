@@ -110,21 +110,30 @@ def insert_after_title(page_html: str, fragment: str) -> str:
 
 
 _VERBATIM = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
-# Whitespace with a line break between two tags (or a tag and a verbatim element).
-_INDENT = re.compile(r"(^|>)[ \t]*\n\s*(?=<|$)")
+_TAG = re.compile(r"(<[^>]*>)")
+# Two or more ASCII whitespace characters; a no-break space is text and stays.
+_RUN = re.compile(r"[ \t\r\n\f]{2,}")
+
+
+def _squeeze_text(text: str) -> str:
+    return _RUN.sub(lambda m: "\n" if "\n" in m.group(0) else " ", text)
 
 
 def squeeze_whitespace(page_html: str) -> str:
-    """Drop the indentation between tags; a tenth of a lesson page is template indentation.
+    """Collapse the template indentation of a page: a tenth of a page is whitespace.
 
-    A run of whitespace holding a line break renders as one space wherever it is collapsed,
-    so it becomes a single line break; ``pre``, ``textarea``, ``script`` and ``style`` keep
-    every character.
+    Outside tags, a run of whitespace renders as one space wherever it is collapsed, so it
+    becomes a single line break when it holds one and a single space otherwise. Tags keep
+    their attributes as written; ``pre``, ``textarea``, ``script`` and ``style`` keep every
+    character.
     """
     parts = _VERBATIM.split(page_html)
     # split() returns text, verbatim element, its tag name, text, ...
-    return "".join(
-        _INDENT.sub(r"\1\n", part) if index % 3 == 0 else part
-        for index, part in enumerate(parts)
-        if index % 3 != 2
-    )
+    out = []
+    for index, part in enumerate(parts):
+        if index % 3 == 1:
+            out.append(part)
+        elif index % 3 == 0:
+            pieces = _TAG.split(part)
+            out.append("".join(p if i % 2 else _squeeze_text(p) for i, p in enumerate(pieces)))
+    return "".join(out)

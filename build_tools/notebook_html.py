@@ -1,18 +1,21 @@
-"""Make mkdocs-jupyter's notebook HTML light and searchable, without changing how it looks.
+"""Turn mkdocs-jupyter's notebook HTML into light pages in the site's own markup.
 
-mkdocs-jupyter inlines its whole stylesheet (~590 KB), the copy-button script and a
-MathJax/Mermaid loader from a CDN into every notebook page, repeats each code cell as
-hidden text for the copy button, and embeds plots as base64. :func:`lighten` rewrites one
-page's notebook HTML in a single streaming pass:
+mkdocs-jupyter renders a notebook as JupyterLab does: every cell in five or six wrapper
+``<div>``\\ s with prompts, a ~590 KB stylesheet and a copy-button script inline in every
+page, each code cell repeated as hidden text for that button, every token of code in its
+own ``<span>``, plots as base64. :func:`lighten` rewrites one page in a single streaming
+pass into the markup Material gives the site's Markdown pages:
 
-- ``<style>`` and inline ``<script>`` blocks move out (the caller writes them once as shared
-  files); scripts from other hosts are dropped so pages load nothing from third parties;
-- the copy button copies the highlighted code itself, so the hidden duplicate goes, and its
-  icon is drawn by the shared stylesheet instead of an inline SVG per cell; the cell
-  collapsers, hidden by the stylesheet, go too;
+- the wrappers, prompts and collapsers go; markdown cells become plain content and each
+  code cell a Material code block (``div.highlight > pre > code.language-python``), so
+  Material's copy button, colours and dark scheme apply, and the shared script
+  ``assets/tdl/code.js`` highlights the code in the browser (the page carries plain text);
+- each output becomes a ``div.tdl-output`` (text, error, image, HTML, Markdown) with plain
+  text, terminal colour codes removed;
+- ``<style>`` and ``<script>`` blocks go: nothing on the page uses them any more, and pages
+  load nothing from other hosts;
 - heading anchors become Material ``headerlink``\\ s;
 - ``data:`` images become files beside the page;
-- highlighted code keeps its look with far fewer spans (:mod:`build_tools.code_markup`);
 - maths is written the way the site's Markdown pages write it (:mod:`build_tools.notebook_math`).
 
 The same pass writes a second, flat view of the page for the search index: headings, prose
@@ -21,7 +24,6 @@ and code as plain text, without prompts, outputs, copy-button text or cell tags.
 
 from __future__ import annotations
 
-import ast
 import base64
 import binascii
 import hashlib
@@ -34,7 +36,6 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from build_tools.code_markup import slim_code
 from build_tools.execution_cache import atomic_write
 from build_tools.notebook_math import wrap_math
 
@@ -54,33 +55,68 @@ VOID = {
     "track",
     "wbr",
 }
-# The hidden copy of each cell's code, the per-cell copy icon (the stylesheet draws it),
-# and the cell collapsers, which the notebook stylesheet hides (display: none) anyway.
-DROPPED = {"clipboard-copy-txt", "clipboard-copy-icon", "jp-Collapser"}
-# Kept on the page, left out of the search view.
-NOT_SEARCHED = {
+# Removed with their content: the hidden copy of each cell's code and mkdocs-jupyter's copy
+# button (Material adds its own), prompts, cell tags, and the collapsers the notebook theme
+# hides.
+DROPPED = {
+    "celltoolbar",
+    "clipboard-copy-txt",
+    "clipboard-copy-icon",
+    "zeroclipboard-container",
+    "jp-Collapser",
     "jp-InputPrompt",
     "jp-OutputPrompt",
-    "jp-Cell-outputWrapper",
-    "celltoolbar",
-    "zeroclipboard-container",
-    "anchor-link",
 }
+# Wrappers whose content stays on the page without them.
+UNWRAPPED = {
+    "jp-Notebook",
+    "jp-Cell",
+    "jp-Cell-inputWrapper",
+    "jp-InputArea",
+    "jp-CodeMirrorEditor",
+    "CodeMirror",
+    "cm-editor",
+    "jp-Cell-outputWrapper",
+    "jp-OutputArea",
+    "jp-OutputArea-child",
+    "jp-RenderedMarkdown",
+}
+# Kept on the page, left out of the search view.
+NOT_SEARCHED = {"jp-Cell-outputWrapper", "anchor-link"}
 # The tags the search index keeps (Material keeps these and uses headings as sections).
 SEARCH_TAGS = {"p", "pre", "code", "ul", "ol", "li", "sub", "sup"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Part of each remembered page's key: a new markup never meets pages lightened for an old one.
+FORMAT = 2
 _DATA_URI = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,(.*)$", re.DOTALL)
+# An output's kind, from its renderer class or MIME type; text is the default.
+_OUTPUT_KINDS = (
+    ("jp-RenderedImage", "image"),
+    ("jp-RenderedHTML", "html"),
+    ("jp-RenderedMarkdown", "markdown"),
+    ("jp-RenderedLatex", "markdown"),
+    ("application/vnd.jupyter.stderr", "error"),
+)
 
 
 @dataclass
 class LightPage:
-    """A page's lightened HTML and what was taken out of it."""
+    """A page's light HTML, its flat view for the search index, and its images."""
 
     html: str
     search_html: str = ""
-    styles: list[str] = field(default_factory=list)
-    scripts: list[str] = field(default_factory=list)
     images: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass
+class _Open:
+    """An open element: what closes it on the page, whether the search view closes it too,
+    and whether its content goes through the maths rewrite (a markdown cell)."""
+
+    tag: str
+    end: str
+    searched: bool = False
+    markdown_from: int | None = None
 
 
 def _classes(attrs: list[tuple[str, str | None]]) -> set[str]:
@@ -97,41 +133,34 @@ def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
     return "<" + " ".join(parts) + ">"
 
 
-def _style_texts(text: str) -> list[str]:
-    """A style block's CSS. mkdocs-jupyter writes one block as the repr() of a Python list
-    of stylesheets (``['...']``), which breaks the rule after it; unwrap that list."""
-    if text.startswith("[") and text.endswith("]"):
-        try:
-            value = ast.literal_eval(text)
-        except (ValueError, SyntaxError):
-            value = None
-        if isinstance(value, list) and all(isinstance(item, str) for item in value):
-            return [item.strip() for item in value if item.strip()]
-    return [text]
-
-
 def _png_size(data: bytes) -> tuple[int, int] | None:
     if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 24:
         return None
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
+def _output_kind(classes: set[str], attrs: dict) -> str:
+    mime = attrs.get("data-mime-type") or ""
+    for marker, kind in _OUTPUT_KINDS:
+        if marker in classes or marker == mime:
+            return kind
+    return "text"
+
+
 class _Lightener(HTMLParser):
-    """Streams HTML through unchanged except for the rules in the module docstring."""
+    """Streams HTML through, rewritten by the rules in the module docstring."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.out: list[str] = []
         self.search: list[str] = []
         self.page = LightPage(html="")
-        # Open elements: (tag, whether its end tag goes to the search view).
-        self.stack: list[tuple[str, bool]] = []
+        self.stack: list[_Open] = []
         self.dropping = 0  # depth of an element being removed with its content
         self.unsearched_at: int | None = None  # stack depth where the search view pauses
-        self.capture: list[str] | None = None
-        self.capture_kind = ""
-        self.keep_capture = False
-        self.copy_target: str | None = None
+        self.skipping = ""  # "style" or "script" while one is being left out
+        self.code_language: str | None = None  # set between a code block's div and its <pre>
+        self.in_pre = 0
 
     # -- start tags ---------------------------------------------------------------------
 
@@ -141,19 +170,50 @@ class _Lightener(HTMLParser):
                 self.dropping += 1
             return
         if tag in ("style", "script"):
-            self._begin_capture(tag, dict(attrs))
+            self.skipping = tag
             return
         classes = _classes(attrs)
-        if classes & DROPPED:
+        if classes & DROPPED or tag == "clipboard-copy":
             self.dropping = 1
             return
-        new_attrs = self._rewrite(tag, attrs, classes)
-        if tag not in VOID:
-            self.stack.append((tag, self._search_start(tag, attrs, classes)))
-        if new_attrs is attrs:
-            self.out.append(self.get_starttag_text())
-        else:
-            self.out.append(_start_tag(tag, new_attrs))
+        start, end = self._rewrite(tag, attrs, classes)
+        if tag in VOID:
+            self.out.append(start)
+            return
+        opened = _Open(tag, end, self._search_start(tag, attrs, classes))
+        if "jp-RenderedMarkdown" in classes and "jp-OutputArea-output" not in classes:
+            opened.markdown_from = len(self.out)
+        self.stack.append(opened)
+        self.out.append(start)
+
+    def _rewrite(self, tag, attrs, classes) -> tuple[str, str]:
+        """The start tag to write and the end tag that will close it ("" for none)."""
+        if tag == "span" and self.in_pre:
+            return "", ""  # highlighting and terminal colours: the text alone stays
+        if tag == "pre":
+            self.in_pre += 1
+            if self.code_language is not None:
+                language, self.code_language = self.code_language, None
+                return f'<pre><code class="language-{language}">', "</code></pre>"
+            return "<pre>", "</pre>"
+        if "highlight-ipynb" in classes:
+            languages = [c[3:] for c in sorted(classes) if c.startswith("hl-")]
+            self.code_language = (languages or ["python"])[0]
+            return '<div class="highlight tdl-code">', "</div>"
+        if "jp-OutputArea-output" in classes:
+            kind = _output_kind(classes, dict(attrs))
+            focus = ' tabindex="0"' if kind in ("text", "error") else ""
+            return f'<div class="tdl-output tdl-output--{kind}"{focus}>', "</div>"
+        if "jupyter-wrapper" in classes:
+            return '<div class="tdl-notebook">', "</div>"
+        if classes & UNWRAPPED:
+            return "", ""
+        if tag == "a" and "anchor-link" in classes:
+            attrs = [(k, "headerlink" if k == "class" else v) for k, v in attrs]
+            return _start_tag(tag, attrs), f"</{tag}>"
+        if tag == "img":
+            return _start_tag(tag, self._extract_image(attrs)), ""
+        return self.get_starttag_text(), f"</{tag}>"
 
     def _search_start(self, tag, attrs, classes) -> bool:
         """Mirror a start tag into the search view; True when its end tag goes there too."""
@@ -174,32 +234,17 @@ class _Lightener(HTMLParser):
     def handle_startendtag(self, tag, attrs):
         if self.dropping:
             return
-        new_attrs = self._extract_image(attrs) if tag == "img" else attrs
-        if new_attrs is attrs:
-            self.out.append(self.get_starttag_text())
-        else:
-            self.out.append(_start_tag(tag, new_attrs))
-
-    def _rewrite(self, tag, attrs, classes):
-        """The attributes to write (the same list object when unchanged)."""
-        if tag == "clipboard-copy":
-            keep = dict(attrs)
-            self.copy_target = keep.get("for")
-            return [(k, keep[k]) for k in ("for", "aria-label") if keep.get(k)]
-        if "highlight-ipynb" in classes and self.copy_target:
-            target, self.copy_target = self.copy_target, None
-            return [*attrs, ("id", target)]
-        if tag == "a" and "anchor-link" in classes:
-            return [(k, "headerlink" if k == "class" else v) for k, v in attrs]
         if tag == "img":
-            return self._extract_image(attrs)
-        return attrs
+            self.out.append(_start_tag(tag, self._extract_image(attrs)))
+        else:
+            self.out.append(self.get_starttag_text())
 
     # -- end tags, data -----------------------------------------------------------------
 
     def handle_endtag(self, tag):
-        if self.capture is not None and tag == self.capture_kind:
-            self._end_capture()
+        if self.skipping:
+            if tag == self.skipping:
+                self.skipping = ""
             return
         if self.dropping:
             if tag not in VOID:
@@ -208,24 +253,34 @@ class _Lightener(HTMLParser):
         if tag in VOID:
             return
         for depth in range(len(self.stack) - 1, -1, -1):
-            if self.stack[depth][0] == tag:
-                for open_tag, searched in reversed(self.stack[depth:]):
-                    self.out.append(f"</{open_tag}>")
-                    if searched:
-                        self.search.append(f"</{open_tag}>")
+            if self.stack[depth].tag == tag:
+                for opened in reversed(self.stack[depth:]):
+                    self._close(opened)
                 del self.stack[depth:]
                 if self.unsearched_at is not None and len(self.stack) <= self.unsearched_at:
                     self.unsearched_at = None
                 return
         self.out.append(f"</{tag}>")
 
+    def _close(self, opened: _Open) -> None:
+        self.out.append(opened.end)
+        if opened.searched:
+            self.search.append(f"</{opened.tag}>")
+        if opened.tag == "pre":
+            self.in_pre -= 1
+        if opened.markdown_from is not None:
+            cell = "".join(self.out[opened.markdown_from :])
+            del self.out[opened.markdown_from :]
+            self.out.append(wrap_math(cell))
+
     def handle_data(self, data):
-        if self.capture is not None:
-            self.capture.append(data)
-        elif not self.dropping:
-            self.out.append(data)
-            if self.unsearched_at is None:
-                self.search.append(data)
+        if self.skipping or self.dropping:
+            return
+        if not self.in_pre and not data.strip():
+            data = "\n" if "\n" in data else data  # indentation between wrappers
+        self.out.append(data)
+        if self.unsearched_at is None:
+            self.search.append(data)
 
     def handle_entityref(self, name):
         self.handle_data(f"&{name};")
@@ -234,40 +289,22 @@ class _Lightener(HTMLParser):
         self.handle_data(f"&#{name};")
 
     def handle_comment(self, data):
-        pass  # mkdocs-jupyter's comments only label the blocks moved out
+        pass  # mkdocs-jupyter's comments only label the blocks left out
 
     def handle_decl(self, decl):
         self.handle_data(f"<!{decl}>")
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _begin_capture(self, tag: str, attrs: dict) -> None:
-        self.capture = []
-        self.capture_kind = tag
-        kind = (attrs.get("type") or "text/javascript").lower()
-        # Only inline classic scripts move to the shared file; a src (a CDN loader) or a
-        # module/config type (MathJax, Mermaid) would fetch from third-party hosts.
-        self.keep_capture = tag == "style" or ("src" not in attrs and kind == "text/javascript")
-
-    def _end_capture(self) -> None:
-        text = "".join(self.capture or []).strip()
-        if text and self.keep_capture:
-            if self.capture_kind == "style":
-                self.page.styles.extend(_style_texts(text))
-            else:
-                self.page.scripts.append(text)
-        self.capture = None
-        self.capture_kind = ""
-
     def _extract_image(self, attrs):
-        values = dict(attrs)
+        values = {k: v for k, v in attrs if not (k == "class" and not v)}
         found = _DATA_URI.match(values.get("src") or "")
         if not found:
-            return attrs
+            return list(values.items())
         try:
             data = base64.b64decode(found.group(2), validate=False)
         except (binascii.Error, ValueError):
-            return attrs
+            return list(values.items())
         extension = "jpg" if found.group(1) == "jpeg" else found.group(1)
         name = f"output-{hashlib.sha256(data).hexdigest()[:16]}.{extension}"
         self.page.images[name] = data
@@ -286,7 +323,7 @@ def lighten(notebook_html: str) -> LightPage:
     parser.feed(notebook_html)
     parser.close()
     page = parser.page
-    page.html = wrap_math(slim_code("".join(parser.out).strip(), page.styles))
+    page.html = "".join(parser.out).strip()
     page.search_html = "".join(parser.search).strip()
     return page
 
@@ -328,10 +365,10 @@ def _blob(folder: Path, content: bytes) -> str:
 def lighten_cached(notebook_html: str, cache_dir: Path) -> LightPage:
     """:func:`lighten`, remembered by the input's hash: a warm build parses nothing.
 
-    Stylesheets, scripts and images are stored once each under ``blobs/``; every page
-    uses the same 590 KB of CSS.
+    Images are stored once each under ``blobs/``.
     """
-    entry = cache_dir / (hashlib.sha256(notebook_html.encode()).hexdigest()[:32] + ".json")
+    key = hashlib.sha256(f"{FORMAT}\n{notebook_html}".encode()).hexdigest()[:32]
+    entry = cache_dir / (key + ".json")
     blobs = cache_dir / "blobs"
     try:
         record = json.loads(entry.read_text(encoding="utf-8"))
@@ -341,12 +378,9 @@ def lighten_cached(notebook_html: str, cache_dir: Path) -> LightPage:
             return (blobs / name).read_bytes()
 
         os.utime(entry)
-
         return LightPage(
             html=record["html"],
             search_html=record["search_html"],
-            styles=[read(name).decode() for name in record["styles"]],
-            scripts=[read(name).decode() for name in record["scripts"]],
             images={image: read(name) for image, name in record["images"].items()},
         )
     except (OSError, ValueError, KeyError, UnicodeDecodeError):
@@ -355,8 +389,6 @@ def lighten_cached(notebook_html: str, cache_dir: Path) -> LightPage:
     record = {
         "html": page.html,
         "search_html": page.search_html,
-        "styles": [_blob(blobs, css.encode()) for css in page.styles],
-        "scripts": [_blob(blobs, js.encode()) for js in page.scripts],
         "images": {image: _blob(blobs, data) for image, data in page.images.items()},
     }
     atomic_write(entry, json.dumps(record).encode())

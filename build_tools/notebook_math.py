@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import re
 
-_MARKDOWN_BLOCK = re.compile(
-    r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)',
-    re.DOTALL,
-)
 # Code, preformatted text and tags pass through untouched; maths lives in the text between.
 _SKIP = re.compile(r"(<code\b.*?</code>|<pre\b.*?</pre>|<[^>]+>)", re.DOTALL)
 _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
@@ -26,14 +22,8 @@ def _wrap_text(text: str) -> str:
     return _INLINE.sub(lambda m: f'<span class="arithmatex">\\({m.group(1)}\\)</span>', text)
 
 
-def _wrap_block(content: str) -> str:
-    parts = _SKIP.split(content)
+def wrap_math(cell_html: str) -> str:
+    """Rewrite the maths of one markdown cell's HTML."""
+    parts = _SKIP.split(cell_html)
     # split() with one group alternates text and skipped pieces: even indexes are text.
     return "".join(_wrap_text(part) if i % 2 == 0 else part for i, part in enumerate(parts))
-
-
-def wrap_math(page_html: str) -> str:
-    """Rewrite the maths of every markdown cell of a notebook page."""
-    return _MARKDOWN_BLOCK.sub(
-        lambda m: m.group(1) + _wrap_block(m.group(2)) + m.group(3), page_html
-    )

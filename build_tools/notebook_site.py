@@ -7,27 +7,26 @@ The flow through one build, event by event:
 - pre-build: every lesson is executed or taken from the cache; a failure stops the build;
 - pre-page: a lesson page's source is pointed at its executed notebook (shortened outputs),
   so mkdocs-jupyter renders outputs while the URL stays that of the ``.py`` lesson;
-- page content: the HTML is lightened (shared stylesheet, images as files) and gets the
-  downloads/Colab/runtime bar;
+- page content: the HTML is lightened (the site's own markup, images as files) and gets
+  the downloads/Colab/runtime bar;
 - page context: the search plugin indexes a flat view of the lesson (headings, prose,
   code), then the page gets its own HTML back;
-- post-build: the shared stylesheet and script, the downloads (``.py`` and executed
-  ``.ipynb`` next to each page) and ``_reports/execution.json`` are written.
+- post-build: the downloads (``.py`` and executed ``.ipynb`` next to each page) and
+  ``_reports/execution.json`` are written.
+
+Lesson pages need no stylesheet or script of their own: the reader's assets
+(:mod:`build_tools.reader_assets`) style the notebook markup and highlight its code.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import logging
 import posixpath
 import shutil
-from importlib.resources import files as package_files
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import get_relative_url
 
 from build_tools.execution_cache import atomic_write
 from build_tools.execution_report import (
@@ -42,7 +41,6 @@ from build_tools.lesson_pages import (
     insert_after_title,
     lesson_bar,
     page_notebook,
-    squeeze_whitespace,
 )
 from build_tools.lessons import Lesson
 from build_tools.notebook_html import lighten_cached, prune_lightened, toc_tokens
@@ -52,9 +50,6 @@ from build_tools.pages import GeneratedPage, relative_url, render
 log = logging.getLogger("mkdocs.plugins.tdl")
 
 PAGE_PATTERN = "*.page.ipynb"
-ASSET_DIR = "assets/tdl"
-STYLESHEET = f"{ASSET_DIR}/notebook.css"
-SCRIPT = f"{ASSET_DIR}/notebook.js"
 REPORT_PAGE = "reports/execution.md"
 JUPYTER_PLUGIN = "mkdocs-jupyter"
 
@@ -69,13 +64,8 @@ class _LogProgress(Progress):
         log.info("%s %s (%s, %s)", run.status, run.path, format_seconds(run.seconds), device)
 
 
-@functools.cache
-def _extra_css() -> str:
-    return (package_files("build_tools") / "assets" / "notebook-extras.css").read_text("utf-8")
-
-
 class NotebookSite:
-    """Per-build state: the lessons, their runs, and what the pages moved into shared files."""
+    """Per-build state: the lessons, their runs and their pages."""
 
     def __init__(self, settings, root: Path, lessons: list[Lesson]):
         self.settings = settings
@@ -84,15 +74,13 @@ class NotebookSite:
         self.lessons = {lesson.doc_path: lesson for lesson in lessons}
         self.report: ExecutionReport | None = None
         self.runs: dict[str, LessonRun] = {}
-        self.styles: list[str] = []
-        self.scripts: list[str] = []
         self.published: dict[str, str] = {}  # lesson id -> folder of its page in the site
         self.views: dict[str, tuple[str, str]] = {}  # src_uri -> (page HTML, search view)
 
     # -- config, pre-build ----------------------------------------------------------------
 
     def configure(self, config) -> None:
-        """Make mkdocs-jupyter render our executed copies; load the shared script."""
+        """Make mkdocs-jupyter render our executed copies."""
         if not self.lessons:
             return
         jupyter = config.plugins.get(JUPYTER_PLUGIN)
@@ -106,8 +94,6 @@ class NotebookSite:
         # Lessons are executed (and cached) here; the sources are published here as well.
         jupyter.config["execute"] = False
         jupyter.config["include_source"] = False
-        if SCRIPT not in [str(item) for item in config.extra_javascript]:
-            config.extra_javascript.append(SCRIPT)
 
     def execute(self) -> None:
         """Execute or fetch every lesson; stop the build naming each failing cell."""
@@ -169,12 +155,6 @@ class NotebookSite:
         # The front matter holds the lesson's title; the page's headings, its contents.
         page.title = lesson.title
         page.toc = get_toc(toc_tokens(light.search_html))
-        for block in light.styles:
-            if block not in self.styles:
-                self.styles.append(block)
-        for block in light.scripts:
-            if block not in self.scripts:
-                self.scripts.append(block)
         folder = posixpath.dirname(page.file.dest_uri)
         target = Path(config.site_dir) / folder
         target.mkdir(parents=True, exist_ok=True)
@@ -189,8 +169,7 @@ class NotebookSite:
                 config.repo_url, self.settings.colab_branch, posixpath.join(folder, f"{stem}.ipynb")
             )
         bar = lesson_bar(f"{stem}.ipynb" if run else None, f"{stem}.py", colab, run)
-        href = get_relative_url(STYLESHEET, page.url) + "?v=" + self._asset_version()
-        shown = f'<link rel="stylesheet" href="{href}">\n' + insert_after_title(light.html, bar)
+        shown = insert_after_title(light.html, bar)
         self.views[page.file.src_uri] = (shown, light.search_html)
         return shown
 
@@ -204,27 +183,11 @@ class NotebookSite:
         if page.file.src_uri in self.views:
             page.content = self.views[page.file.src_uri][0]
 
-    def post_page(self, output: str, page) -> str:
-        """The finished HTML of a lesson page, without template indentation."""
-        if page.file.src_uri not in self.lessons:
-            return output
-        return squeeze_whitespace(output)
-
-    def _asset_version(self) -> str:
-        digest = hashlib.sha256("\n".join(self.styles).encode())
-        digest.update(_extra_css().encode())
-        return digest.hexdigest()[:10]
-
     # -- post-build -----------------------------------------------------------------------
 
     def publish(self, config) -> None:
-        """Write the shared assets, each lesson's downloads and the JSON report."""
+        """Write each lesson's downloads and the JSON report."""
         site = Path(config.site_dir)
-        if self.published:
-            atomic_write(site / STYLESHEET, ("\n".join(self.styles) + "\n" + _extra_css()).encode())
-        if self.lessons:
-            # Every page loads it (extra_javascript), so it is written even when empty.
-            atomic_write(site / SCRIPT, ("\n;\n".join(self.scripts) + "\n").encode())
         by_id = {lesson.id: lesson for lesson in self.lessons.values()}
         for lesson_id, folder in self.published.items():
             lesson = by_id[lesson_id]

@@ -18,6 +18,7 @@ from build_tools.atomic_site import AtomicSite
 from build_tools.catalog import Catalog, CatalogError, load_catalog
 from build_tools.config import TdlPluginConfig
 from build_tools.lesson_extras import decorate_lesson_page
+from build_tools.lesson_pages import squeeze_whitespace
 from build_tools.lessons import Lesson, LessonError, cross_check, discover_lessons
 from build_tools.links_cache import load_link_results
 from build_tools.links_report import render_link_health_markdown
@@ -125,7 +126,7 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
         return page
 
     def on_page_content(self, html, page, config, files):
-        """Light lesson pages: shared stylesheet, images as files, downloads and runtime."""
+        """Light lesson pages: the site's own markup, images as files, downloads and runtime."""
         return self.notebooks.page_content(html, page, config)
 
     @event_priority(50)  # before the search plugin indexes the page
@@ -144,8 +145,8 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
     on_page_context = CombinedEvent(_search_view, _page_view, _lesson_extras)
 
     def on_post_page(self, output, page, config):
-        """Lesson pages without template indentation between tags."""
-        return self.notebooks.post_page(output, page)
+        """Pages without their template indentation."""
+        return squeeze_whitespace(output)
 
     def _publish_lessons(self, config) -> None:
         self.notebooks.publish(config)

@@ -2,14 +2,18 @@
  * - Material leaves its search dialog without a name, and marks its page-load bar as a
  *   progress bar with neither name nor value: it is a visual cue only, so it is hidden
  *   from assistive technology;
- * - notebook code cells that scroll sideways get tabindex="0", so a keyboard can scroll
- *   them, as Material does for its own code blocks. */
+ * - Material puts each code block's copy button in a <nav>, so a lesson page holds dozens
+ *   of unnamed navigation landmarks; they lose the landmark role (the buttons keep their
+ *   names);
+ * - lesson code and outputs that scroll sideways get tabindex="0", so a keyboard can
+ *   scroll them, as Material does for its own code blocks. */
 (function () {
   "use strict";
 
   var NAMES = { ".md-search[role=dialog]": "Search" };
   var DECORATIVE = ".md-progress[role=progressbar]";
-  var SCROLLERS = ".jupyter-wrapper .highlight-ipynb, .jupyter-wrapper pre";
+  var CODE_TOOLS = ".md-code__nav:not([role])";
+  var SCROLLERS = ".tdl-code pre > code, .tdl-output";
 
   function nameWidgets() {
     Object.keys(NAMES).forEach(function (selector) {
@@ -19,6 +23,9 @@
     });
     document.querySelectorAll(DECORATIVE).forEach(function (bar) {
       bar.setAttribute("aria-hidden", "true");
+    });
+    document.querySelectorAll(CODE_TOOLS).forEach(function (tools) {
+      tools.setAttribute("role", "none");
     });
   }
 

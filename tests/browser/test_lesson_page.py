@@ -1,5 +1,5 @@
 """A lesson page in Chromium: what to read first, the resources it builds on, "mark as done",
-and previous/next along the path."""
+previous/next along the path, and code coloured in the browser."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def test_prerequisites_and_resources_sit_above_the_notebook(tab):
         assert resource.title in text
         assert extras.locator(f"a[href='{resource.url}']").count() == 1
     # Above the first notebook cell's prose: right under the title and downloads bar.
-    first_paragraph = tab.page.locator(".jp-RenderedMarkdown > p").first
+    first_paragraph = tab.page.locator(".tdl-notebook > p").first
     assert extras.bounding_box()["y"] < first_paragraph.bounding_box()["y"]
 
 
@@ -60,3 +60,40 @@ def test_mark_as_done_from_the_keyboard(tab):
     assert box.is_checked()
     tab.page.reload()
     assert tab.page.locator(f"input[data-tdl-item='lesson:{CHOSEN.id}']").last.is_checked()
+
+
+def coloured_code(tab) -> dict:
+    return tab.page.evaluate(
+        """() => {
+            const blocks = [...document.querySelectorAll('.tdl-code code')];
+            return {
+                blocks: blocks.length,
+                coloured: blocks.filter(b => b.hasAttribute('data-tdl-coloured')).length,
+                keywords: document.querySelectorAll('.tdl-code .token.keyword').length,
+                copy: document.querySelectorAll('.tdl-code .md-code__button').length,
+            };
+        }"""
+    )
+
+
+def test_lesson_code_is_coloured_on_load_and_after_instant_navigation(tab):
+    tab.open(f"lessons/{PATH[0].id}/")
+    tab.page.wait_for_selector(".tdl-code .token.keyword")
+    first = coloured_code(tab)
+    assert first["blocks"] > 3 and first["coloured"] == first["blocks"], first
+    assert first["keywords"] > 0 and first["copy"] == first["blocks"], first
+    # Keyword colour differs from plain code text: the theme's colours apply to the tokens.
+    colours = tab.page.evaluate(
+        """() => [
+            getComputedStyle(document.querySelector('.tdl-code .token.keyword')).color,
+            getComputedStyle(document.querySelector('.tdl-code code')).color,
+        ]"""
+    )
+    assert colours[0] != colours[1], colours
+    # Material swaps the page body on navigation; the next lesson's code is coloured too.
+    tab.page.locator(".tdl-lesson-nav [rel=next]").click()
+    tab.page.wait_for_url(f"**/lessons/{PATH[1].id}/")
+    tab.page.wait_for_selector(".tdl-code .token.keyword")
+    after = coloured_code(tab)
+    assert after["blocks"] > 3 and after["coloured"] == after["blocks"], after
+    assert tab.errors == []

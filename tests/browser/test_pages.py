@@ -1,5 +1,5 @@
-"""Every page in Chromium: no console errors, no request beyond 127.0.0.1, no serious or
-critical accessibility violations (axe-core), and screenshots at desktop and phone widths."""
+"""Every page in Chromium: no console errors, no request beyond 127.0.0.1, no accessibility
+violations of moderate impact or worse (axe-core), and screenshots at desktop and phone widths."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ KEY_PAGES = {
     "catalog": "catalog/",
     "lesson": f"lessons/{FIRST_LESSON.id}/",
 }
-BLOCKING = ("serious", "critical")
+BLOCKING = ("moderate", "serious", "critical")
 AXE_REPORT = SCREENSHOTS.parent / "axe-summary.json"
 
 
@@ -42,7 +42,9 @@ def test_no_console_errors_and_no_request_leaves_loopback_on_any_page(tab, site_
         tab.outside.clear()
         tab.open(path)
         # Search loads its index and worker on first use: type into it on every page.
-        tab.page.locator(".md-search__input").fill("loss")
+        box = tab.page.locator(".md-search__input")
+        box.fill("loss")
+        box.press("End")  # Material reads the box on keyup
         tab.page.wait_for_selector(".md-search-result__item", timeout=10_000)
         tab.page.keyboard.press("Escape")
         if tab.errors or tab.outside:

@@ -27,6 +27,9 @@ def search(tab, query: str, *expected: str) -> list[str]:
     box = tab.page.locator(".md-search__input")
     box.click()
     box.fill(query)
+    # Material reads the box on keyup (and when its index becomes ready); fill() types no
+    # key, so a query filled after the index is ready would never be sent without one.
+    box.press("End")
     script = """expected => {
         const found = [...document.querySelectorAll('.md-search-result__item a')]
             .map(a => a.href.replace(/\\?h=[^#]*/, ''));

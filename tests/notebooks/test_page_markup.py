@@ -12,7 +12,6 @@ import pytest
 from mkdocs_jupyter import convert
 from PIL import Image
 
-from build_tools.code_markup import slim_code
 from build_tools.lesson_pages import colab_url, page_notebook, shorten_text, squeeze_whitespace
 from build_tools.notebook_html import lighten, lighten_cached
 from build_tools.notebook_math import wrap_math
@@ -56,36 +55,62 @@ def rendered(tmp_path_factory) -> str:
 
 
 def code_blocks(page_html: str) -> list[str]:
-    return re.findall(r'<div class="highlight-ipynb[^>]*><pre>(.*?)</pre>', page_html, re.S)
+    return re.findall(r'<div class="highlight[ -][^"]*"[^>]*><pre>(.*?)</pre>', page_html, re.S)
 
 
 def code_text(page_html: str) -> list[str]:
     return [html.unescape(re.sub(r"<[^>]+>", "", block)) for block in code_blocks(page_html)]
 
 
-def test_styles_scripts_and_images_move_out(rendered):
+def test_styles_scripts_and_images_leave_the_page(rendered):
     assert len(rendered) > 500_000  # the inline stylesheet this replaces
     light = lighten(rendered)
-    assert len(light.html) < 10_000
+    assert len(light.html) < 2_000
     assert "<style" not in light.html and "<script" not in light.html
-    assert all(not css.startswith("['") for css in light.styles)  # the list repr is unwrapped
-    assert sum(len(css) for css in light.styles) > 500_000
-    assert any("clipboard-copy" in script for script in light.scripts)
-    assert not any("mathjax" in script.lower() for script in light.scripts)
     ((name, data),) = light.images.items()
     assert name.endswith(".png") and data.startswith(b"\x89PNG")
     assert re.search(rf'<img [^>]*src="{name}"[^>]*width="30" height="20"', light.html)
+    assert 'class=""' not in light.html
 
 
-def test_code_keeps_its_text_with_fewer_spans(rendered):
-    light = lighten(rendered)
-    assert code_text(light.html) == code_text(rendered) == [CODE]
-    spans_before = code_blocks(rendered)[0].count("<span")
-    assert code_blocks(light.html)[0].count("<span") <= 0.6 * spans_before
-    assert '<span class="n">' not in light.html  # names have no style of their own
-    assert "clipboard-copy-txt" not in light.html
-    target = re.search(r'<clipboard-copy for="([^"]+)"', light.html).group(1)
-    assert re.search(rf'<div class="highlight-ipynb[^"]*" id="{target}">', light.html)
+def test_code_cells_become_material_code_blocks_of_plain_text(rendered):
+    light = lighten(rendered).html
+    assert code_text(light) == code_text(rendered) == [CODE]
+    (block,) = re.findall(r'<div class="highlight tdl-code"><pre>(.*?)</pre></div>', light, re.S)
+    assert block.startswith('<code class="language-python">') and block.endswith("</code>")
+    assert "<span" not in block  # the browser colours it (assets/tdl/code.js)
+    for gone in ("clipboard-copy", "Copied!", "In\xa0[", "In&nbsp;[", "jp-", "cell-id"):
+        assert gone not in light, gone
+
+
+def test_outputs_are_plain_blocks_by_kind(rendered):
+    light = lighten(rendered).html
+    assert '<div class="tdl-output tdl-output--text" tabindex="0">\n<pre>12 4\n</pre>' in light
+    assert '<div class="tdl-output tdl-output--image">' in light
+
+
+def test_terminal_colours_leave_error_outputs(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "1 / 0",
+            outputs=[
+                nbformat.v4.new_output(
+                    "error",
+                    ename="ZeroDivisionError",
+                    evalue="division by zero",
+                    traceback=["\x1b[0;31mZeroDivisionError\x1b[0m: division by zero"],
+                )
+            ],
+        )
+    ]
+    path = tmp_path / "error.ipynb"
+    nbformat.write(nb, path)
+    light = lighten(convert.nb2html(str(path))).html
+    output = re.search(r'<div class="tdl-output tdl-output--error"[^>]*>(.*?)</div>', light, re.S)
+    assert output and "<pre>" in output.group(1)
+    assert "ZeroDivisionError: division by zero" in output.group(1)
+    assert "ansi" not in light and "<span" not in light
 
 
 def test_the_search_view_is_flat_prose_and_code_without_noise(rendered):
@@ -102,25 +127,9 @@ def test_the_search_view_is_flat_prose_and_code_without_noise(rendered):
 def test_the_page_keeps_its_structure(rendered):
     light = lighten(rendered).html
     assert light.count("<div") == light.count("</div>")
+    assert light.startswith('<div class="tdl-notebook">')
     assert '<a class="headerlink" href="#title">' in light and "jp-Collapser" not in light
-    assert '<span class="notice" hidden="">Copied!</span>' in light
-    assert "12 4" in light and "jp-Cell-outputWrapper" in light
-
-
-def test_slim_code_merges_neighbours_and_drops_unstyled_spans():
-    css = [
-        ".highlight-ipynb .s1 { color: red }\n.highlight-ipynb .s2 { color: red }\n"
-        ".highlight-ipynb .p { color: blue }\n.highlight-ipynb .w { color: blue }"
-    ]
-    block = (
-        '<div class="highlight-ipynb hl-python"><pre><span></span><span class="n">x</span>'
-        '<span class="w"> </span><span class="s1">&#39;a</span><span class="s2">b&#39;</span>'
-        '<span class="p">(</span><span class="p">)</span></pre></div>'
-    )
-    assert slim_code(block, css) == (
-        '<div class="highlight-ipynb hl-python"><pre>x <span class="s1">&#39;ab&#39;</span>'
-        '<span class="p">()</span></pre></div>'
-    )
+    assert light.index("<h1") < light.index("<p>Some prose.</p>") < light.index("tdl-code")
 
 
 def test_long_outputs_keep_head_and_tail():
@@ -176,38 +185,51 @@ def test_colab_links_point_at_the_published_notebook(repo, expected):
 
 def test_math_is_written_as_the_site_writes_it():
     cell = (
-        '<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput">'
         "<p>Loss $L = (y - \\hat y)^2$ costs $5 or $10; <code>$HOME</code></p>\n"
-        "<p>$$\n\\frac{a}{b} &lt; 1\n$$</p></div>"
-        "<pre>$outside$</pre>"
+        "<p>$$\n\\frac{a}{b} &lt; 1\n$$</p><pre>$verbatim$</pre>"
     )
     assert wrap_math(cell) == (
-        '<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput">'
         '<p>Loss <span class="arithmatex">\\(L = (y - \\hat y)^2\\)</span> costs $5 or $10; '
         "<code>$HOME</code></p>\n"
-        '<p><span class="arithmatex">\\[\n\\frac{a}{b} &lt; 1\n\\]</span></p></div>'
-        "<pre>$outside$</pre>"
+        '<p><span class="arithmatex">\\[\n\\frac{a}{b} &lt; 1\n\\]</span></p><pre>$verbatim$</pre>'
     )
+
+
+def test_math_in_markdown_cells_only(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("The loss $L$ falls."),
+        nbformat.v4.new_code_cell(
+            "print('$x$')", outputs=[nbformat.v4.new_output("stream", name="stdout", text="$x$\n")]
+        ),
+    ]
+    path = tmp_path / "maths.ipynb"
+    nbformat.write(nb, path)
+    light = lighten(convert.nb2html(str(path))).html
+    assert '<p>The loss <span class="arithmatex">\\(L\\)</span> falls.</p>' in light
+    assert light.count("arithmatex") == 1
 
 
 def test_a_lightened_page_is_remembered(rendered, tmp_path):
     first = lighten_cached(rendered, tmp_path)
     assert len(list(tmp_path.glob("*.json"))) == 1
-    # Styles are stored once, whatever the number of pages using them.
+    # Images are stored once, whatever the number of pages showing them.
     again = lighten_cached(rendered + " ", tmp_path)
-    assert len(list((tmp_path / "blobs").iterdir())) == len(set(first.styles)) + len(
-        set(first.scripts)
-    ) + len(first.images)
+    assert len(list(tmp_path.glob("*.json"))) == 2
+    assert len(list((tmp_path / "blobs").iterdir())) == len(first.images) == 1
     remembered = lighten_cached(rendered, tmp_path)
     assert remembered == first and again.html == first.html
 
 
-def test_indentation_between_tags_goes_but_verbatim_text_stays():
+def test_indentation_goes_but_verbatim_text_and_attributes_stay():
     page_html = (
-        "<div>\n    <p>a <b>b</b>\n   <i>c</i></p>\n  <pre>  x\n\n    y</pre>\n"
-        "   <script>\n  var a = 1;\n</script>\n <span>z</span> <span>w</span></div>"
+        '<div title="a  b">\n    <p>a <b>b</b>\n   <i>c</i>   d\xa0\xa0e</p>\n'
+        "  <pre>  x\n\n    y</pre>\n"
+        "   <script>\n  var a = 1;\n</script>\n <span>z</span> <span>w</span>\n\n"
+        '<span class="md-ellipsis">\n      Title\n    </span></div>'
     )
     assert squeeze_whitespace(page_html) == (
-        "<div>\n<p>a <b>b</b>\n<i>c</i></p>\n<pre>  x\n\n    y</pre>\n"
-        "<script>\n  var a = 1;\n</script>\n<span>z</span> <span>w</span></div>"
+        '<div title="a  b">\n<p>a <b>b</b>\n<i>c</i> d\xa0\xa0e</p>\n<pre>  x\n\n    y</pre>\n'
+        "<script>\n  var a = 1;\n</script>\n<span>z</span> <span>w</span>\n"
+        '<span class="md-ellipsis">\nTitle\n</span></div>'
     )

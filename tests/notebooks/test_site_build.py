@@ -65,19 +65,23 @@ def test_lesson_pages_are_light(site):
     for name in ("01-rich", "02-plain"):
         html = page(site, name)
         assert len(html.encode()) <= 60 * 1024, name
-        assert "<style" not in html and "data:image" not in html
-        assert "cdnjs.cloudflare.com" not in html and "clipboard-copy-txt" not in html
-        stylesheet = r'<link rel="stylesheet" href="\.\./\.\./\.\./assets/tdl/notebook\.css\?v='
-        assert re.search(stylesheet, html)
-    css = (site / "assets" / "tdl" / "notebook.css").read_text()
-    assert len(css) > 500_000 and ".jupyter-wrapper" in css and "['" not in css[:10]
-    assert "customElements" in (site / "assets" / "tdl" / "notebook.js").read_text()
+        assert "<style" not in html and "data:image" not in html and "jp-" not in html
+        assert "cdnjs.cloudflare.com" not in html and "clipboard-copy" not in html
+        assert '<div class="highlight tdl-code"><pre><code class="language-python">' in html
+        # The lesson markup's styles and the code colouring are in the site's shared files.
+        for asset in ("reader.css", "reader.js"):
+            assert re.search(rf'"\.\./\.\./\.\./assets/tdl/{asset}\?v=\w+"', html)
+    assert ".tdl-output" in (site / "assets" / "tdl" / "reader.css").read_text()
+    assert "Prism.manual = true" in (site / "assets" / "tdl" / "reader.js").read_text()
 
 
 def test_outputs_plots_and_errors_are_rendered(site):
     html = page(site, "01-rich")
     assert "squares [0, 1, 4, 9, 16]" in html
-    assert "TypeError" in html  # the raises-exception cell shows its error
+    # The raises-exception cell shows its error as an error output, without its tag.
+    error = re.search(r'<div class="tdl-output tdl-output--error"[^>]*>(.*?)</div>', html, re.S)
+    assert error and "TypeError" in error.group(1)
+    assert "raises-exception" not in html
     images = re.findall(r'<img [^>]*src="(output-[0-9a-f]+\.png)"', html)
     assert len(images) == 1
     assert (site / "lessons" / "stage-1" / "01-rich" / images[0]).read_bytes()[:4] == b"\x89PNG"

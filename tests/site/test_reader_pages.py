@@ -154,8 +154,22 @@ def test_lesson_pages_get_prerequisites_resources_and_the_path(site):
 
 def test_reader_assets_ship_with_the_site_and_nothing_calls_github(site):
     home = page(site, "")
-    for name in ("reader.css", "progress.js", "catalog.js", "a11y.js"):
+    for name in ("reader.css", "reader.js", "katex/katex.min.css"):
         assert re.search(rf'assets/tdl/{name}\?v=[0-9a-f]{{10}}"', home), name
         assert (site / "site" / "assets" / "tdl" / name).is_file()
+    # One script and one stylesheet of the site's own, joined from the files in the package.
+    assert len(re.findall(r'<script src="[^"]*assets/tdl/', home)) == 1
+    script = (site / "site" / "assets" / "tdl" / "reader.js").read_text()
+    for marker in (
+        "function storageKey",
+        "renderMathInElement",
+        "Prism.manual = true",
+        "languages.python",
+    ):
+        assert marker in script, marker
+    assert script.index("Prism.manual = true") < script.index("languages.python")
+    assert "sourceMappingURL" not in script
+    stylesheet = (site / "site" / "assets" / "tdl" / "reader.css").read_text()
+    assert ".tdl-lesson-bar" in stylesheet and ".tdl-output" in stylesheet
     # The theme's repository widget would ask the GitHub API for stars; it is not there.
     assert 'data-md-component="source"' not in home
