@@ -2,17 +2,21 @@
 
 Every lesson ends with a ``## Questions`` heading followed by a numbered list and a
 ``## Further research`` heading followed by a list. They are read from the markdown cells,
-so the review page and ``check`` see exactly what readers see.
+so the review page and ``check`` see exactly what readers see. Parsing a lesson takes
+jupytext a few hundredths of a second; a build remembers each lesson's markdown under the
+cache folder, keyed by the lesson's bytes, so a warm build parses none.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import jupytext
 
+from build_tools.execution_cache import atomic_write
 from build_tools.problems import Problem
 
 MIN_QUESTIONS = 5
@@ -30,10 +34,22 @@ class Sections:
     research: list[str]
 
 
-def markdown_text(path: Path) -> str:
-    """All markdown cells of a jupytext lesson, joined."""
-    notebook = jupytext.read(path)
-    return "\n\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+def markdown_text(path: Path, cache_dir: Path | None = None) -> str:
+    """All markdown cells of a jupytext lesson, joined; remembered in ``cache_dir``."""
+    source = path.read_bytes()
+    memo = None
+    if cache_dir is not None:
+        key = hashlib.sha256(jupytext.__version__.encode() + b"\n" + source).hexdigest()[:32]
+        memo = cache_dir / f"{key}.md"
+        try:
+            return memo.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+    notebook = jupytext.reads(source.decode("utf-8"), fmt="py:percent")
+    text = "\n\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    if memo is not None:
+        atomic_write(memo, text.encode("utf-8"))
+    return text
 
 
 def _items(lines: list[str], pattern: re.Pattern[str]) -> list[str]:

@@ -223,7 +223,8 @@ def review_page(model: SiteModel) -> GeneratedPage:
     for stage in model.catalog.stages:
         entries = []
         for lesson in model.lessons_for_stage(stage.number):
-            questions = read_sections(markdown_text(lesson.path)).questions
+            markdown = markdown_text(lesson.path, model.extra.get("sections_cache"))
+            questions = read_sections(markdown).questions
             if questions:
                 entries.append((lesson, questions))
         if entries:

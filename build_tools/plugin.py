@@ -84,10 +84,15 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
         self.links = {}
         if self.config.linkcheck.enabled:  # catalog entries show their link's last verdict
             self.links = load_link_results(root / self.config.linkcheck.cache)
-        self.model = SiteModel.build(self.catalog, self.lessons, links=self.links)
+        self.notebooks = NotebookSite(self.config.execute, root, self.lessons)
+        self.model = SiteModel.build(
+            self.catalog,
+            self.lessons,
+            links=self.links,
+            sections_cache=self.notebooks.options.cache_root / "sections",
+        )
         reader_assets.add_to_config(config)
         self._user_nav = config.nav is not None
-        self.notebooks = NotebookSite(self.config.execute, root, self.lessons)
         self.notebooks.configure(config)
         return config
 

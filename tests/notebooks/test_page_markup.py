@@ -89,24 +89,25 @@ def test_outputs_are_plain_blocks_by_kind(rendered):
     assert '<div class="tdl-output tdl-output--image">' in light
 
 
-def test_terminal_colours_leave_error_outputs(tmp_path):
+def notebook(*cells) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
-    nb.cells = [
-        nbformat.v4.new_code_cell(
-            "1 / 0",
-            outputs=[
-                nbformat.v4.new_output(
-                    "error",
-                    ename="ZeroDivisionError",
-                    evalue="division by zero",
-                    traceback=["\x1b[0;31mZeroDivisionError\x1b[0m: division by zero"],
-                )
-            ],
-        )
-    ]
-    path = tmp_path / "error.ipynb"
+    nb.cells = list(cells)
+    return nb
+
+
+def page_of(nb, folder) -> str:
+    """mkdocs-jupyter's HTML for a notebook, lightened."""
+    path = folder / "page.ipynb"
     nbformat.write(nb, path)
-    light = lighten(convert.nb2html(str(path))).html
+    return lighten(convert.nb2html(str(path))).html
+
+
+def test_terminal_colours_leave_error_outputs(tmp_path):
+    traceback = ["\x1b[0;31mZeroDivisionError\x1b[0m: division by zero"]
+    error = nbformat.v4.new_output(
+        "error", ename="ZeroDivisionError", evalue="division by zero", traceback=traceback
+    )
+    light = page_of(notebook(nbformat.v4.new_code_cell("1 / 0", outputs=[error])), tmp_path)
     output = re.search(r'<div class="tdl-output tdl-output--error"[^>]*>(.*?)</div>', light, re.S)
     assert output and "<pre>" in output.group(1)
     assert "ZeroDivisionError: division by zero" in output.group(1)
@@ -143,20 +144,9 @@ def test_long_outputs_keep_head_and_tail():
 
 
 def test_page_notebook_shortens_only_text(rendered):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [
-        nbformat.v4.new_code_cell(
-            "x",
-            outputs=[
-                nbformat.v4.new_output(
-                    "stream", name="stdout", text="\n".join(map(str, range(500)))
-                ),
-                nbformat.v4.new_output(
-                    "display_data", data={"image/png": "AAAA", "text/plain": "fig"}
-                ),
-            ],
-        )
-    ]
+    stream = nbformat.v4.new_output("stream", name="stdout", text="\n".join(map(str, range(500))))
+    image = nbformat.v4.new_output("display_data", data={"image/png": "AAAA", "text/plain": "fig"})
+    nb = notebook(nbformat.v4.new_code_cell("x", outputs=[stream, image]))
     shown = nbformat.reads(page_notebook(nbformat.writes(nb).encode(), 30).decode(), 4)
     stream, image = shown.cells[0].outputs
     assert len(stream.text.splitlines()) == 31 and image.data["image/png"] == "AAAA"
@@ -196,16 +186,14 @@ def test_math_is_written_as_the_site_writes_it():
 
 
 def test_math_in_markdown_cells_only(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [
-        nbformat.v4.new_markdown_cell("The loss $L$ falls."),
-        nbformat.v4.new_code_cell(
-            "print('$x$')", outputs=[nbformat.v4.new_output("stream", name="stdout", text="$x$\n")]
+    printed = nbformat.v4.new_output("stream", name="stdout", text="$x$\n")
+    light = page_of(
+        notebook(
+            nbformat.v4.new_markdown_cell("The loss $L$ falls."),
+            nbformat.v4.new_code_cell("print('$x$')", outputs=[printed]),
         ),
-    ]
-    path = tmp_path / "maths.ipynb"
-    nbformat.write(nb, path)
-    light = lighten(convert.nb2html(str(path))).html
+        tmp_path,
+    )
     assert '<p>The loss <span class="arithmatex">\\(L\\)</span> falls.</p>' in light
     assert light.count("arithmatex") == 1
 

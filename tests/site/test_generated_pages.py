@@ -9,6 +9,7 @@ import re
 from markupsafe import escape
 
 from build_tools.catalog import load_catalog
+from build_tools.lesson_sections import markdown_text
 from tests.conftest import catalog_yaml, resource_yaml
 from tests.site.conftest import build_site, copy_real_catalog
 
@@ -99,3 +100,17 @@ def test_pages_make_no_third_party_requests(project):
         for match in LOADED.finditer(path.read_text(encoding="utf-8")):
             url = match.group(1) or match.group(2)
             assert not re.match(r"^(https?:)?//", url), f"{path} loads {url}"
+
+
+def test_lesson_markdown_is_remembered_by_content(tmp_path):
+    lesson = tmp_path / "01-x.py"
+    lesson.write_text("# %% [markdown]\n# # Title\n#\n# First.\n\n# %%\nx = 1\n", "utf-8")
+    memo = tmp_path / "memo"
+    assert markdown_text(lesson, memo) == "# Title\n\nFirst."
+    (entry,) = memo.iterdir()
+    # A warm build reads the remembered text: a planted one proves jupytext did not run.
+    entry.write_text("remembered", "utf-8")
+    assert markdown_text(lesson, memo) == "remembered"
+    lesson.write_text("# %% [markdown]\n# Second.\n", "utf-8")
+    assert markdown_text(lesson, memo) == "Second."
+    assert len(list(memo.iterdir())) == 2
