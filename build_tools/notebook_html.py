@@ -276,8 +276,6 @@ class _Lightener(HTMLParser):
     def handle_data(self, data):
         if self.skipping or self.dropping:
             return
-        if not self.in_pre and not data.strip():
-            data = "\n" if "\n" in data else data  # indentation between wrappers
         self.out.append(data)
         if self.unsearched_at is None:
             self.search.append(data)
