@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import html
 import json
@@ -36,6 +37,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from build_tools import notebook_math
 from build_tools.execution_cache import atomic_write
 from build_tools.notebook_math import wrap_math
 
@@ -86,8 +88,6 @@ NOT_SEARCHED = {"jp-Cell-outputWrapper", "anchor-link"}
 # The tags the search index keeps (Material keeps these and uses headings as sections).
 SEARCH_TAGS = {"p", "pre", "code", "ul", "ol", "li", "sub", "sup"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-# Part of each remembered page's key: a new markup never meets pages lightened for an old one.
-FORMAT = 2
 _DATA_URI = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,(.*)$", re.DOTALL)
 # An output's kind, from its renderer class or MIME type; text is the default.
 _OUTPUT_KINDS = (
@@ -360,12 +360,19 @@ def _blob(folder: Path, content: bytes) -> str:
     return name
 
 
+@functools.cache
+def _code_version() -> bytes:
+    """The lightener's own code: part of each remembered page's key, so a page lightened by
+    an older version of the rules is never served by a newer one."""
+    return Path(__file__).read_bytes() + Path(notebook_math.__file__).read_bytes()
+
+
 def lighten_cached(notebook_html: str, cache_dir: Path) -> LightPage:
     """:func:`lighten`, remembered by the input's hash: a warm build parses nothing.
 
     Images are stored once each under ``blobs/``.
     """
-    key = hashlib.sha256(f"{FORMAT}\n{notebook_html}".encode()).hexdigest()[:32]
+    key = hashlib.sha256(_code_version() + notebook_html.encode()).hexdigest()[:32]
     entry = cache_dir / (key + ".json")
     blobs = cache_dir / "blobs"
     try:

@@ -12,6 +12,7 @@ import pytest
 from mkdocs_jupyter import convert
 from PIL import Image
 
+from build_tools import notebook_html
 from build_tools.lesson_pages import colab_url, page_notebook, shorten_text, squeeze_whitespace
 from build_tools.notebook_html import lighten, lighten_cached
 from build_tools.notebook_math import wrap_math
@@ -221,3 +222,10 @@ def test_indentation_goes_but_verbatim_text_and_attributes_stay():
         "<script>\n  var a = 1;\n</script>\n<span>z</span> <span>w</span>\n"
         '<span class="md-ellipsis">\nTitle\n</span></div>'
     )
+
+
+def test_a_change_to_the_lightener_forgets_remembered_pages(rendered, tmp_path, monkeypatch):
+    lighten_cached(rendered, tmp_path)
+    monkeypatch.setattr(notebook_html, "_code_version", lambda: b"newer rules")
+    lighten_cached(rendered, tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == 2
