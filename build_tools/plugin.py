@@ -40,6 +40,7 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
         self.lessons: list[Lesson] = []
         self.model: SiteModel | None = None
         self.links: dict = {}
+        self.assets: dict[str, bytes] = {}
         self._user_nav = False
         self.notebooks: NotebookSite | None = None
         self.site = AtomicSite()
@@ -91,7 +92,9 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
             links=self.links,
             sections_cache=self.notebooks.options.cache_root / "sections",
         )
-        reader_assets.add_to_config(config)
+        # Joined once a build: the URLs listed now carry the digest of the files written later.
+        self.assets = reader_assets.bundles()
+        reader_assets.add_to_config(config, self.assets)
         self._user_nav = config.nav is not None
         self.notebooks.configure(config)
         return config
@@ -101,7 +104,7 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
         existing = {f.src_uri for f in files}
         for page in generated_pages(self.model, existing):
             files.append(File.generated(config, page.src_uri, content=page.content))
-        for asset in reader_assets.asset_files(config, existing):
+        for asset in reader_assets.asset_files(config, existing, self.assets):
             files.append(asset)
         report = self.notebooks.report_page() if self.notebooks else None
         if report is not None and report.src_uri not in existing:

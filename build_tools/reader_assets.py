@@ -72,15 +72,15 @@ def _url(name: str, content: bytes) -> str:
     return f"{SITE_DIR}/{name}?v={_digest(content)}"
 
 
-def add_to_config(config) -> None:
+def add_to_config(config, joined: dict[str, bytes]) -> None:
     """List the assets in ``extra_css`` and ``extra_javascript`` and put the theme override
-    (``assets/theme``) ahead of the theme, once however often called."""
+    (``assets/theme``) ahead of the theme, once however often called. ``joined`` is this
+    build's :func:`bundles`."""
     theme_dir = str(_source("theme"))
     if theme_dir not in config.theme.dirs:
         # A project's own custom_dir stays first: its overrides win over ours.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
     present = {str(item).split("?")[0] for item in [*config.extra_css, *config.extra_javascript]}
-    joined = bundles()
     stylesheets = {STYLE_BUNDLE: joined[STYLE_BUNDLE], KATEX_CSS: _source(KATEX_CSS).read_bytes()}
     for name, content in stylesheets.items():
         if f"{SITE_DIR}/{name}" not in present:
@@ -89,11 +89,12 @@ def add_to_config(config) -> None:
         config.extra_javascript.append(_url(SCRIPT_BUNDLE, joined[SCRIPT_BUNDLE]))
 
 
-def asset_files(config, existing: set[str]) -> list[File]:
-    """The assets as files of the build (a file of the same path under docs/ wins)."""
+def asset_files(config, existing: set[str], joined: dict[str, bytes]) -> list[File]:
+    """The assets as files of the build (a file of the same path under docs/ wins);
+    ``joined`` is the same :func:`bundles` that :func:`add_to_config` listed."""
     files = [
         File.generated(config, f"{SITE_DIR}/{name}", content=content)
-        for name, content in bundles().items()
+        for name, content in joined.items()
     ]
     files += [
         File.generated(config, f"{SITE_DIR}/{name}", abs_src_path=str(_source(name)))
