@@ -1,89 +1,364 @@
-"""The teaching sections of a lesson: its questions and further-research tasks.
+"""The teaching markup of a lesson: questions with answers, further research, quick checks.
 
-Every lesson ends with a ``## Questions`` heading followed by a numbered list and a
-``## Further research`` heading followed by a list. They are read from the markdown cells,
-so the review page and ``check`` see exactly what readers see. Parsing a lesson takes
-jupytext a few hundredths of a second; a build remembers each lesson's markdown under the
-cache folder, keyed by the lesson's bytes, so a warm build parses none.
+A lesson's markdown cells carry three kinds of teaching markup (``docs/maintainers.md``
+documents them for authors):
+
+- ``## Questions``: a numbered list. Each question holds, indented under it, a paragraph
+  starting ``Hint:`` and/or one starting ``Answer:``; the site shows them collapsed until
+  the reader asks.
+- ``## Further research``: a list of open-ended tasks.
+- Quick checks, anywhere else: a paragraph starting ``Quick check:`` followed by choices
+  (``- [ ] wrong``, ``- [x] right``) or by ``Answer: 450`` (a number, optionally
+  ``± tolerance`` and a unit), and optionally a ``Why:`` paragraph shown after answering.
+
+The markup is read straight from the ``.py`` source, so every problem names its line.
+Reading a lesson takes a few milliseconds; a build remembers each lesson's parsed sections
+under the cache folder, keyed by the lesson's bytes, so a warm build parses none.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-import jupytext
 
 from build_tools.execution_cache import atomic_write
 from build_tools.problems import Problem
 
 MIN_QUESTIONS = 5
 MIN_RESEARCH = 2
+MIN_CHECKS = 1
+FORMAT = 2  # bump when the parsed form changes; part of the remembered files' key
+_CELL = re.compile(r"^# %%(.*)$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_NUMBERED = re.compile(r"^\s{0,3}\d+[.)]\s+(.*)$")
-_BULLET = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(.*)$")
+_NUMBERED = re.compile(r"^( {0,3})(\d+)[.)](\s+)(.*)$")
+_BULLET = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])\s+(.*)$")
+_LABEL = re.compile(r"^(Hint|Answer):\s*(.*)$")
+_CHECK = re.compile(r"^\*{0,2}Quick check:\*{0,2}\s*(.*)$")
+_CHOICE = re.compile(r"^[-*+] \[([ xX])\]\s+(.*)$")
+_NUMBER = r"[-+]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_NUMERIC = re.compile(
+    rf"^Answer:\s*({_NUMBER})\s*(?:(?:±|\+/-|\+-)\s*({_NUMBER}))?\s*(%?)\s*(.*?)\s*$"
+)
+_WHY = re.compile(r"^Why:\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the Questions section, with what the reader can reveal."""
+
+    text: str
+    line: int
+    hint: str = ""
+    answer: str = ""
+
+    def card_id(self, lesson_id: str) -> str:
+        """Stable while the question's text stays the same; a reworded question is new."""
+        words = " ".join(self.text.split()).lower()
+        return f"{lesson_id}#{hashlib.sha256(words.encode()).hexdigest()[:12]}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class QuickCheck:
+    """A question with instant feedback: choices, or a number within a tolerance."""
+
+    prompt: str
+    line: int
+    choices: tuple[Choice, ...] = ()
+    value: float | None = None
+    tolerance: float = 0.0
+    unit: str = ""
+    why: str = ""
+
+    @property
+    def kind(self) -> str:
+        return "number" if self.value is not None else "choice"
+
+    @property
+    def multiple(self) -> bool:
+        return sum(choice.correct for choice in self.choices) > 1
 
 
 @dataclass(frozen=True)
 class Sections:
-    """Questions and further-research items of one lesson, as markdown strings."""
+    """The teaching markup of one lesson and the problems found reading it."""
 
-    questions: list[str]
-    research: list[str]
-
-
-def markdown_text(path: Path, cache_dir: Path | None = None) -> str:
-    """All markdown cells of a jupytext lesson, joined; remembered in ``cache_dir``."""
-    source = path.read_bytes()
-    memo = None
-    if cache_dir is not None:
-        key = hashlib.sha256(jupytext.__version__.encode() + b"\n" + source).hexdigest()[:32]
-        memo = cache_dir / f"{key}.md"
-        try:
-            return memo.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
-    notebook = jupytext.reads(source.decode("utf-8"), fmt="py:percent")
-    text = "\n\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
-    if memo is not None:
-        atomic_write(memo, text.encode("utf-8"))
-    return text
+    questions: list[Question] = field(default_factory=list)
+    research: list[str] = field(default_factory=list)
+    checks: list[QuickCheck] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _items(lines: list[str], pattern: re.Pattern[str]) -> list[str]:
-    items: list[str] = []
-    for line in lines:
-        match = pattern.match(line)
-        if match:
-            items.append(match.group(1).strip())
-        elif items and line.startswith((" ", "\t")) and line.strip():
-            items[-1] += " " + line.strip()  # a wrapped list item continues
-    return items
+def markdown_lines(source: str) -> list[tuple[int, str]]:
+    """(file line, markdown line) for every line of the lesson's markdown cells.
 
-
-def read_sections(markdown: str) -> Sections:
-    """Split the markdown by headings and pick the two teaching sections."""
-    sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in markdown.splitlines():
-        heading = _HEADING.match(line)
-        if heading:
-            current = sections.setdefault(heading.group(2).strip().lower(), [])
+    Cells are separated by an empty entry so that nothing runs across a cell boundary.
+    """
+    out: list[tuple[int, str]] = []
+    in_markdown = False
+    for number, line in enumerate(source.splitlines(), start=1):
+        cell = _CELL.match(line)
+        if cell:
+            in_markdown = "[markdown]" in cell.group(1) or "[md]" in cell.group(1)
+            out.append((number, ""))
             continue
-        if current is not None:
-            current.append(line)
+        if not in_markdown:
+            continue
+        if line.startswith("# "):
+            out.append((number, line[2:]))
+        elif line.rstrip() == "#":
+            out.append((number, ""))
+        elif not line.strip():
+            out.append((number, ""))
+    return out
+
+
+def markdown_text(path: Path) -> str:
+    """All markdown cells of a lesson as one text (cells separated by blank lines)."""
+    return "\n".join(text for _, text in markdown_lines(path.read_text(encoding="utf-8")))
+
+
+def _dedent(line: str, indent: int) -> str:
+    """``line`` without up to ``indent`` leading spaces (a list item's content indent)."""
+    return line[min(indent, len(line) - len(line.lstrip(" "))) :]
+
+
+def _join(lines: list[str]) -> str:
+    """Markdown of a block: common indentation removed, blank lines at its ends dropped."""
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    indents = [len(x) - len(x.lstrip()) for x in lines[1:] if x.strip()]
+    cut = min(indents) if indents else 0
+    return "\n".join([lines[0].strip(), *(x[cut:] for x in lines[1:])]) if lines else ""
+
+
+class _Reader:
+    def __init__(self, lines: list[tuple[int, str]]):
+        self.lines = lines
+        self.sections = Sections()
+
+    def problem(self, line: int, message: str) -> None:
+        self.sections.problems.append((line, message))
+
+    def read(self) -> Sections:
+        blocks: dict[str, list[tuple[int, str]]] = {}
+        current: list[tuple[int, str]] | None = None
+        other: list[tuple[int, str]] = []
+        for number, text in self.lines:
+            heading = _HEADING.match(text)
+            if heading:
+                name = heading.group(2).strip().lower()
+                current = (
+                    blocks.setdefault(name, [])
+                    if name
+                    in (
+                        "questions",
+                        "further research",
+                    )
+                    else None
+                )
+                other.append((number, ""))
+                continue
+            (current if current is not None else other).append((number, text))
+        self.questions(blocks.get("questions", []))
+        self.sections.research.extend(self.research(blocks.get("further research", [])))
+        self.checks(other)
+        return self.sections
+
+    # -- questions -------------------------------------------------------------------
+
+    def questions(self, lines: list[tuple[int, str]]) -> None:
+        items: list[tuple[int, int, list[str]]] = []  # (line, content indent, lines)
+        for number, text in lines:
+            item = _NUMBERED.match(text)
+            if item:
+                indent = len(item.group(1)) + len(item.group(2)) + 1 + len(item.group(3))
+                items.append((number, indent, [item.group(4)]))
+            elif items and (not text.strip() or text.startswith(" ")):
+                items[-1][2].append(text)
+            elif items and text.strip():
+                items.append((0, 0, []))  # the list has ended; the rest is prose
+                break
+        for number, indent, body in items:
+            if number:
+                self.question(number, [body[0], *(_dedent(x, indent) for x in body[1:])])
+
+    def question(self, line: int, body: list[str]) -> None:
+        parts: dict[str, list[str]] = {"question": []}
+        order: list[str] = []
+        current = "question"
+        for text in body:
+            label = None if text.startswith(" ") else _LABEL.match(text)
+            if label:
+                kind = label.group(1).lower()
+                if kind in parts:
+                    self.problem(line, f"this question has more than one '{label.group(1)}:'")
+                order.append(kind)
+                current = kind
+                parts[kind] = [label.group(2)]
+                continue
+            parts[current].append(text)
+        if order == ["answer", "hint"]:
+            self.problem(line, "put the 'Hint:' before the 'Answer:'")
+        text = _join(parts["question"])
+        hint, answer = _join(parts.get("hint", [])), _join(parts.get("answer", []))
+        if not hint and not answer:
+            self.problem(
+                line,
+                "this question has no answer: add an indented paragraph starting "
+                "'Answer:' or 'Hint:' under it",
+            )
+        self.sections.questions.append(Question(text=text, line=line, hint=hint, answer=answer))
+
+    def research(self, lines: list[tuple[int, str]]) -> list[str]:
+        items: list[str] = []
+        for _, text in lines:
+            match = _BULLET.match(text)
+            if match:
+                items.append(match.group(1).strip())
+            elif items and text.startswith((" ", "\t")) and text.strip():
+                items[-1] += " " + text.strip()  # a wrapped list item continues
+        return items
+
+    # -- quick checks ----------------------------------------------------------------
+
+    def checks(self, lines: list[tuple[int, str]]) -> None:
+        index = 0
+        while index < len(lines):
+            number, text = lines[index]
+            found = _CHECK.match(text)
+            if not found:
+                index += 1
+                continue
+            index = self.check(number, found.group(1), lines, index + 1)
+
+    def check(self, line: int, first: str, lines: list[tuple[int, str]], index: int) -> int:
+        prompt = [first]
+        while index < len(lines) and lines[index][1].strip():
+            prompt.append(lines[index][1])
+            index += 1
+        choices: list[list] = []
+        numeric = None
+        why: list[str] = []
+        mode = ""
+        while index < len(lines):
+            text = lines[index][1]
+            choice = _CHOICE.match(text)
+            value = _NUMERIC.match(text)
+            reason = _WHY.match(text)
+            if choice and mode in ("", "choice"):
+                choices.append([choice.group(1) != " ", choice.group(2)])
+                mode = "choice"
+            elif text.startswith("Answer:") and mode == "":
+                if value is None:
+                    self.problem(
+                        lines[index][0],
+                        "a quick check's 'Answer:' must be a number, optionally "
+                        "'± tolerance' and a unit (for choices use '- [x]' lines)",
+                    )
+                numeric = value
+                mode = "number"
+            elif reason and mode and not why:
+                why = [reason.group(1)]
+                mode = "why"
+            elif text.startswith(" ") and text.strip() and mode == "choice" and choices:
+                choices[-1][1] += " " + text.strip()
+            elif text.strip() and mode == "why":
+                why.append(text)
+            elif text.strip():
+                break
+            elif mode == "why":
+                index += 1
+                break
+            index += 1
+        prompt_text = _join(prompt)
+        if not prompt_text:
+            self.problem(line, "a quick check needs its question after 'Quick check:'")
+        if mode == "":
+            self.problem(
+                line,
+                "a quick check needs choices ('- [ ] wrong', '- [x] right') or "
+                "'Answer: NUMBER' after its question",
+            )
+            return index
+        if choices:
+            if len(choices) < 2:
+                self.problem(line, "a multiple-choice quick check needs at least two choices")
+            if not any(correct for correct, _ in choices):
+                self.problem(line, "mark the right choice of this quick check with '- [x]'")
+            check = QuickCheck(
+                prompt=prompt_text,
+                line=line,
+                choices=tuple(Choice(text.strip(), correct) for correct, text in choices),
+                why=_join(why),
+            )
+        elif numeric is not None:
+            value = float(numeric.group(1).replace(",", "").replace("_", ""))
+            tolerance = numeric.group(2)
+            tol = float(tolerance.replace(",", "").replace("_", "")) if tolerance else 0.0
+            unit = (numeric.group(3) + " " + numeric.group(4)).strip()
+            check = QuickCheck(
+                prompt=prompt_text, line=line, value=value, tolerance=tol, unit=unit, why=_join(why)
+            )
+        else:
+            return index
+        self.sections.checks.append(check)
+        return index
+
+
+def read_sections(source: str) -> Sections:
+    """The teaching markup of a lesson's ``.py`` source."""
+    return _Reader(markdown_lines(source)).read()
+
+
+def _to_json(sections: Sections) -> dict:
+    return asdict(sections)
+
+
+def _from_json(data: dict) -> Sections:
     return Sections(
-        questions=_items(sections.get("questions", []), _NUMBERED),
-        research=_items(sections.get("further research", []), _BULLET),
+        questions=[Question(**q) for q in data["questions"]],
+        research=list(data["research"]),
+        checks=[
+            QuickCheck(**{**c, "choices": tuple(Choice(**x) for x in c["choices"])})
+            for c in data["checks"]
+        ],
+        problems=[tuple(p) for p in data["problems"]],
     )
 
 
-def section_problems(path: Path, shown: str) -> list[Problem]:
-    """Problems when a lesson lacks enough questions or further-research tasks."""
-    found = read_sections(markdown_text(path))
-    problems = []
+def lesson_sections(path: Path, cache_dir: Path | None = None) -> Sections:
+    """:func:`read_sections` of a lesson file, remembered in ``cache_dir`` by content."""
+    source = path.read_bytes()
+    memo = None
+    if cache_dir is not None:
+        key = hashlib.sha256(f"{FORMAT}\n".encode() + source).hexdigest()[:32]
+        memo = cache_dir / f"{key}.json"
+        try:
+            return _from_json(json.loads(memo.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    sections = read_sections(source.decode("utf-8"))
+    if memo is not None:
+        atomic_write(memo, json.dumps(_to_json(sections)).encode("utf-8"))
+    return sections
+
+
+def section_problems(path: Path, shown: str, kind: str = "lesson") -> list[Problem]:
+    """Problems of a lesson's teaching markup: too few questions, tasks or quick checks,
+    questions without an answer, malformed quick checks."""
+    found = read_sections(path.read_text(encoding="utf-8"))
+    problems = [Problem(shown, line, 1, message) for line, message in found.problems]
     if len(found.questions) < MIN_QUESTIONS:
         problems.append(
             Problem(
@@ -104,4 +379,55 @@ def section_problems(path: Path, shown: str) -> list[Problem]:
                 f"{MIN_RESEARCH} tasks (found {len(found.research)})",
             )
         )
+    if len(found.checks) < MIN_CHECKS:
+        problems.append(
+            Problem(shown, 1, 1, "needs at least one quick check ('Quick check:' paragraph)")
+        )
+    return problems
+
+
+_SHOW = re.compile(r"(?:\bplt|\bfig\w*|\bfigure)\.show\(")
+MIN_ALT_CHARS = 20
+
+
+def _cells(source: str) -> list[tuple[int, str, str]]:
+    """(line of the ``# %%`` marker, the marker's text after ``# %%``, the cell's code)."""
+    cells: list[tuple[int, str, list[str]]] = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        marker = _CELL.match(line)
+        if marker:
+            cells.append((number, marker.group(1), []))
+        elif cells:
+            cells[-1][2].append(line)
+    return [(number, head, "\n".join(body)) for number, head, body in cells]
+
+
+def figure_problems(path: Path, shown: str) -> list[Problem]:
+    """Code cells that show a plot must describe it: an ``alt="..."`` in the cell marker
+    (a list of texts when the cell shows several plots)."""
+    import jupytext  # only the check needs the parsed metadata
+
+    source = path.read_text(encoding="utf-8")
+    notebook = jupytext.reads(source, fmt="py:percent")
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    markers = [(n, body) for n, head, body in _cells(source) if "[markdown]" not in head]
+    problems = []
+    for (line, body), cell in zip(markers, code[-len(markers) :] if markers else [], strict=False):
+        if not _SHOW.search(body):
+            continue
+        alt = cell.metadata.get("alt")
+        texts = [alt] if isinstance(alt, str) else alt if isinstance(alt, list) else []
+        if not texts:
+            problems.append(
+                Problem(shown, line, 1, 'this cell shows a plot: describe it with alt="..."')
+            )
+        elif any(not isinstance(t, str) or len(t.strip()) < MIN_ALT_CHARS for t in texts):
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    1,
+                    f"alt text must say what the plot shows (at least {MIN_ALT_CHARS} characters)",
+                )
+            )
     return problems

@@ -37,6 +37,9 @@ class LessonMeta(BaseModel):
     resources: list[Slug] = Field(default_factory=list)
     prerequisites: list[LESSON_ID] = Field(default_factory=list)
     data: list[Text] = Field(default_factory=list)
+    # Ids the lesson had before it was renamed: their URLs redirect to the lesson's page and
+    # readers' progress recorded under them carries over.
+    aliases: list[LESSON_ID] = Field(default_factory=list)
     jupyter: dict[str, Any] | None = None
 
 
@@ -189,6 +192,7 @@ def cross_check(lessons: list[Lesson], catalog: Catalog, root: Path | None = Non
     """Problems between lessons and the catalog: unknown resource ids and lesson prerequisites."""
     known_resources = catalog.resources_by_id
     known_lessons = {lesson.id for lesson in lessons}
+    claimed: dict[str, str] = {}  # alias -> the lesson that holds it
     problems = []
     for lesson in lessons:
         shown = display_path(lesson.path, root)
@@ -200,6 +204,14 @@ def cross_check(lessons: list[Lesson], catalog: Catalog, root: Path | None = Non
             if prereq not in known_lessons:
                 line = _line_of(lesson.path, prereq, lesson.front_matter_line)
                 problems.append(Problem(shown, line, 1, f"unknown prerequisite lesson '{prereq}'"))
+        for alias in lesson.meta.aliases:
+            if alias in known_lessons or alias in claimed:
+                line = _line_of(lesson.path, alias, lesson.front_matter_line)
+                owner = (
+                    "a lesson" if alias in known_lessons else f"also an alias of {claimed[alias]}"
+                )
+                problems.append(Problem(shown, line, 1, f"alias '{alias}' is {owner}"))
+            claimed.setdefault(alias, lesson.id)
         for data in lesson.data_files():
             if not data.is_file():
                 line = _line_of(lesson.path, data.name, lesson.front_matter_line)

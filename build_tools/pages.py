@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from build_tools.catalog import FREE, KINDS, LEVELS, Catalog, Resource
 from build_tools.catalog_data import HEALTH_LABELS, catalog_data, embed_text
-from build_tools.lesson_sections import markdown_text, read_sections
+from build_tools.lesson_sections import lesson_sections
 from build_tools.lessons import Lesson
 
 KIND_LABELS = {
@@ -223,8 +223,8 @@ def review_page(model: SiteModel) -> GeneratedPage:
     for stage in model.catalog.stages:
         entries = []
         for lesson in model.lessons_for_stage(stage.number):
-            markdown = markdown_text(lesson.path, model.extra.get("sections_cache"))
-            questions = read_sections(markdown).questions
+            sections = lesson_sections(lesson.path, model.extra.get("sections_cache"))
+            questions = [question.text for question in sections.questions]
             if questions:
                 entries.append((lesson, questions))
         if entries:

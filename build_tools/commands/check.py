@@ -7,7 +7,7 @@ from pathlib import Path
 
 from build_tools.catalog import CatalogError, load_catalog
 from build_tools.commands.options import add_catalog_argument
-from build_tools.lesson_sections import section_problems
+from build_tools.lesson_sections import figure_problems, section_problems
 from build_tools.lessons import LessonError, cross_check, discover_lessons
 from build_tools.problems import Problem, add_format_argument, display_path, print_problems
 
@@ -46,8 +46,9 @@ def collect_problems(catalog_path: str, lessons_dir: str | None) -> tuple[list[P
     if catalog is not None:
         problems += cross_check(lessons, catalog, root)
     for lesson in lessons:
-        if lesson.meta.kind == "lesson":
-            problems += section_problems(lesson.path, display_path(lesson.path, root))
+        shown = display_path(lesson.path, root)
+        problems += section_problems(lesson.path, shown)
+        problems += figure_problems(lesson.path, shown)
     return problems, counts
 
 

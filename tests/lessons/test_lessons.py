@@ -13,7 +13,12 @@ import sys
 import pytest
 
 from build_tools.catalog import load_catalog
-from build_tools.lesson_sections import MIN_QUESTIONS, MIN_RESEARCH, markdown_text, read_sections
+from build_tools.lesson_sections import (
+    MIN_QUESTIONS,
+    MIN_RESEARCH,
+    figure_problems,
+    lesson_sections,
+)
 from build_tools.lessons import discover_lessons
 from tests.conftest import ROOT
 
@@ -32,7 +37,7 @@ def test_the_curriculum_has_fourteen_lessons_across_the_learning_stages():
 
 @pytest.mark.parametrize("lesson", TEACHING, ids=[lesson.id for lesson in TEACHING])
 def test_lesson_has_questions_research_and_known_resources(lesson):
-    sections = read_sections(markdown_text(lesson.path))
+    sections = lesson_sections(lesson.path)
     assert len(sections.questions) >= MIN_QUESTIONS, sections.questions
     assert len(sections.research) >= MIN_RESEARCH, sections.research
     known = load_catalog(ROOT / "resources.yml").resources_by_id
@@ -44,6 +49,18 @@ def test_lesson_has_questions_research_and_known_resources(lesson):
     assert "runs in" in source.lower() or "runtime" in source.lower(), (
         "the intro states its runtime"
     )
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.id for lesson in LESSONS])
+def test_every_question_has_an_answer_and_every_plot_a_description(lesson):
+    sections = lesson_sections(lesson.path)
+    assert sections.questions, "lessons and capstone starters end with questions"
+    unanswered = [q.text for q in sections.questions if not (q.answer or q.hint)]
+    assert not unanswered, f"questions without an answer or hint: {unanswered}"
+    assert not sections.problems, sections.problems
+    assert len(sections.research) >= MIN_RESEARCH
+    assert sections.checks, "at least one quick check"
+    assert not figure_problems(lesson.path, lesson.id), "plots need alt text"
 
 
 @pytest.mark.lessons

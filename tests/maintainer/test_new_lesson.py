@@ -17,7 +17,7 @@ from tests.conftest import ROOT, run_cli
 def project(tmp_path):
     """A project folder with the real catalog and two numbered lessons in other stages."""
     shutil.copy(ROOT / "resources.yml", tmp_path / "resources.yml")
-    for lesson in ("stage-1/01-digits.py", "stage-2/06-tensors-and-matmul.py"):
+    for lesson in ("stage-1/01-digits.py", "stage-2/07-tensors-and-matmul.py"):
         target = tmp_path / "docs" / "lessons" / lesson
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "docs" / "lessons" / lesson, target)

@@ -9,7 +9,7 @@ import re
 from markupsafe import escape
 
 from build_tools.catalog import load_catalog
-from build_tools.lesson_sections import markdown_text
+from build_tools.lesson_sections import lesson_sections
 from tests.conftest import catalog_yaml, resource_yaml
 from tests.site.conftest import build_site, copy_real_catalog
 
@@ -102,15 +102,32 @@ def test_pages_make_no_third_party_requests(project):
             assert not re.match(r"^(https?:)?//", url), f"{path} loads {url}"
 
 
-def test_lesson_markdown_is_remembered_by_content(tmp_path):
+def test_lesson_sections_are_remembered_by_content(tmp_path):
     lesson = tmp_path / "01-x.py"
-    lesson.write_text("# %% [markdown]\n# # Title\n#\n# First.\n\n# %%\nx = 1\n", "utf-8")
+    lesson.write_text(QUESTIONS_LESSON.format(question="First?"), "utf-8")
     memo = tmp_path / "memo"
-    assert markdown_text(lesson, memo) == "# Title\n\nFirst."
+    assert [q.text for q in lesson_sections(lesson, memo).questions] == ["First?"]
     (entry,) = memo.iterdir()
-    # A warm build reads the remembered text: a planted one proves jupytext did not run.
-    entry.write_text("remembered", "utf-8")
-    assert markdown_text(lesson, memo) == "remembered"
-    lesson.write_text("# %% [markdown]\n# Second.\n", "utf-8")
-    assert markdown_text(lesson, memo) == "Second."
+    # A warm build reads the remembered sections: a planted one proves nothing was parsed.
+    planted = json.loads(entry.read_text("utf-8"))
+    planted["questions"][0]["text"] = "remembered"
+    entry.write_text(json.dumps(planted), "utf-8")
+    assert [q.text for q in lesson_sections(lesson, memo).questions] == ["remembered"]
+    lesson.write_text(QUESTIONS_LESSON.format(question="Second?"), "utf-8")
+    assert [q.text for q in lesson_sections(lesson, memo).questions] == ["Second?"]
     assert len(list(memo.iterdir())) == 2
+
+
+QUESTIONS_LESSON = """\
+# %% [markdown]
+# # Title
+#
+# ## Questions
+#
+# 1. {question}
+#
+#    Answer: yes.
+
+# %%
+x = 1
+"""

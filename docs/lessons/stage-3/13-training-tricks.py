@@ -6,8 +6,9 @@
 # minutes: 60
 # device: auto
 # resources: [deeplearning-ai-specialization, dive-into-deep-learning, fastai-practical-deep-learning, deep-learning-book, pytorch-tutorials]
-# prerequisites: [stage-3/09-training-loop-opened]
+# prerequisites: [stage-3/11-training-loop-opened]
 # data: []
+# aliases: [stage-3/12-training-tricks]
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3

@@ -6,8 +6,9 @@
 # minutes: 45
 # device: auto
 # resources: [fastai-practical-deep-learning, dive-into-deep-learning, pytorch-tutorials, isikdogan-deep-learning-crash-course]
-# prerequisites: [stage-1/01-digits, stage-1/03-collaborative-filtering]
+# prerequisites: [stage-1/01-digits, stage-1/04-collaborative-filtering]
 # data: []
+# aliases: [stage-1/04-char-language-model]
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3

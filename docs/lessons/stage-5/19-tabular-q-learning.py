@@ -6,6 +6,7 @@
 # minutes: 45
 # device: auto
 # resources: [sutton-barto-rl-book, silver-ucl-rl-course, weng-long-peek-into-rl, simonini-deep-rl-course]
+# aliases: [stage-5/13-tabular-q-learning]
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3

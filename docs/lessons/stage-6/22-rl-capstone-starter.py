@@ -6,7 +6,8 @@
 # minutes: 30
 # device: auto
 # resources: [gymnasium, openai-spinning-up, sutton-barto-rl-book, simonini-deep-rl-course]
-# prerequisites: [stage-5/14-reinforce-cartpole, stage-5/15-dqn-cartpole]
+# prerequisites: [stage-5/20-reinforce-cartpole, stage-5/21-dqn-cartpole]
+# aliases: [stage-6/17-rl-capstone-starter]
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3

@@ -6,8 +6,9 @@
 # minutes: 60
 # device: auto
 # resources: [dive-into-deep-learning, deeplearning-ai-specialization, hinton-neural-networks-coursera, mit-6s191, pytorch-tutorials]
-# prerequisites: [stage-3/09-training-loop-opened]
+# prerequisites: [stage-3/11-training-loop-opened]
 # data: []
+# aliases: [stage-3/11-recurrent-networks]
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3

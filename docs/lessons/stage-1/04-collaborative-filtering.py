@@ -8,6 +8,7 @@
 # resources: [fastai-practical-deep-learning, dive-into-deep-learning, pytorch-tutorials, fastai-data-ethics]
 # prerequisites: [stage-1/01-digits]
 # data: []
+# aliases: [stage-1/03-collaborative-filtering]
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3

@@ -6,6 +6,7 @@
 # minutes: 30
 # device: auto
 # resources: [scikit-learn-toy-datasets, pytorch-tutorials, dive-into-deep-learning, mnist-database]
+# aliases: [stage-4/16-capstone-starter]
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3

@@ -6,7 +6,8 @@
 # minutes: 50
 # device: auto
 # resources: [openai-spinning-up, karpathy-pong-from-pixels, sutton-barto-rl-book, weng-long-peek-into-rl, simonini-deep-rl-course, gymnasium]
-# prerequisites: [stage-5/13-tabular-q-learning]
+# prerequisites: [stage-5/19-tabular-q-learning]
+# aliases: [stage-5/14-reinforce-cartpole]
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3

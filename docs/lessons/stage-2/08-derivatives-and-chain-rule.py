@@ -6,8 +6,9 @@
 # minutes: 45
 # device: auto
 # resources: [matrix-calculus-for-deep-learning, khan-academy-linear-algebra, deep-learning-book, cs229-linear-algebra-review]
-# prerequisites: [stage-2/06-tensors-and-matmul]
+# prerequisites: [stage-2/07-tensors-and-matmul]
 # data: []
+# aliases: [stage-2/07-derivatives-and-chain-rule]
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3

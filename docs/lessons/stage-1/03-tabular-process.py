@@ -8,6 +8,7 @@
 # resources: [scikit-learn-user-guide, xgboost, uci-ml-repository, kaggle, scikit-learn-toy-datasets, fastai-practical-deep-learning]
 # prerequisites: [stage-1/01-digits]
 # data: []
+# aliases: [stage-1/02-tabular-process]
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3

@@ -8,6 +8,7 @@
 # resources: [fastai-practical-deep-learning, fastai-teaching-philosophy, pytorch-tutorials]
 # prerequisites: [stage-1/01-digits]
 # data: []
+# aliases: [stage-1/05-reading-errors]
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3
@@ -50,7 +51,7 @@
 # ## How this page runs its failing cells
 #
 # This page has to work two ways: as a notebook, where a failing cell should show its real
-# traceback, and as a plain script (`python 05-reading-errors.py`), which must run to the
+# traceback, and as a plain script (`python 06-reading-errors.py`), which must run to the
 # end. Each failing cell is therefore tagged `raises-exception` (Jupyter then carries on
 # after it), and its failing code runs inside a small helper, `fails_on_purpose`. The code
 # inside the helper really runs and really raises in both cases. In a notebook the helper

@@ -6,8 +6,9 @@
 # minutes: 60
 # device: auto
 # resources: [dive-into-deep-learning, nyu-deep-learning, mit-6s191, pytorch-tutorials, deeplearning-ai-specialization]
-# prerequisites: [stage-2/06-tensors-and-matmul, stage-3/09-training-loop-opened]
+# prerequisites: [stage-2/07-tensors-and-matmul, stage-3/11-training-loop-opened]
 # data: []
+# aliases: [stage-3/10-convolutions]
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3

@@ -8,6 +8,7 @@
 # resources: [khan-academy-linear-algebra, 3blue1brown-linear-algebra, cs229-linear-algebra-review, fastai-computational-linear-algebra, deep-learning-book]
 # prerequisites: [stage-1/01-digits]
 # data: []
+# aliases: [stage-2/06-tensors-and-matmul]
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3

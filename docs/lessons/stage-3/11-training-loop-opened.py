@@ -6,8 +6,9 @@
 # minutes: 60
 # device: auto
 # resources: [matrix-calculus-for-deep-learning, dive-into-deep-learning, pytorch-tutorials, deeplearning-ai-specialization, hinton-neural-networks-coursera]
-# prerequisites: [stage-2/07-derivatives-and-chain-rule, stage-2/08-gradient-descent-softmax]
+# prerequisites: [stage-2/08-derivatives-and-chain-rule, stage-2/09-gradient-descent-softmax]
 # data: []
+# aliases: [stage-3/09-training-loop-opened]
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3

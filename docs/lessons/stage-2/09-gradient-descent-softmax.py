@@ -6,8 +6,9 @@
 # minutes: 50
 # device: auto
 # resources: [matrix-calculus-for-deep-learning, cs229-linear-algebra-review, cs229-probability-review, deep-learning-book, fastai-computational-linear-algebra]
-# prerequisites: [stage-2/06-tensors-and-matmul, stage-2/07-derivatives-and-chain-rule]
+# prerequisites: [stage-2/07-tensors-and-matmul, stage-2/08-derivatives-and-chain-rule]
 # data: []
+# aliases: [stage-2/08-gradient-descent-softmax]
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3

@@ -6,7 +6,8 @@
 # minutes: 50
 # device: auto
 # resources: [ucl-deepmind-advanced-dl-rl, openai-spinning-up, silver-ucl-rl-course, sutton-barto-rl-book, weng-long-peek-into-rl, simonini-deep-rl-course, gymnasium]
-# prerequisites: [stage-5/13-tabular-q-learning, stage-5/14-reinforce-cartpole]
+# prerequisites: [stage-5/19-tabular-q-learning, stage-5/20-reinforce-cartpole]
+# aliases: [stage-5/15-dqn-cartpole]
 # jupyter:
 #   kernelspec:
 #     display_name: Python 3
