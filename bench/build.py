@@ -38,8 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from build_tools.lessons import discover_lessons  # noqa: E402
-from build_tools.notebooks import ExecuteOptions, available_cores, execute_lessons  # noqa: E402
+from build_tools.lessons.discovery import discover_lessons  # noqa: E402
+from build_tools.lessons.execute import ExecuteOptions, available_cores, execute_lessons  # noqa: E402
 
 SYNTHETIC = """\
 # ---

@@ -42,7 +42,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from build_tools.catalog import FREE, KINDS, LEVELS, load_catalog  # noqa: E402
+from build_tools.catalog.model import FREE, KINDS, LEVELS, load_catalog  # noqa: E402
 from build_tools.commands.new_lesson import render as lesson_source  # noqa: E402
 from tests.browser.chromium import launch  # noqa: E402
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.yamlsource import load_text
+from build_tools.catalog.yamlsource import load_text
 from tests.conftest import ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"

@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from build_tools.execution_report import ExecutionReport, format_seconds, load_report
+from build_tools.lessons.report import ExecutionReport, format_seconds, load_report
 
 
 def merge(reports: list[ExecutionReport]) -> ExecutionReport:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from build_tools.catalog import CatalogError, load_catalog
+from build_tools.catalog.model import CatalogError, load_catalog
 from build_tools.commands.options import add_catalog_argument
-from build_tools.lesson_sections import figure_problems, section_problems
-from build_tools.lessons import LessonError, cross_check, discover_lessons
+from build_tools.lessons.discovery import LessonError, cross_check, discover_lessons
+from build_tools.lessons.teaching import figure_problems, section_problems
 from build_tools.problems import Problem, add_format_argument, display_path, print_problems
 
 HELP = "validate the catalog and the lessons' front matter"

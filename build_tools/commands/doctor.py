@@ -18,12 +18,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_tools.config import PluginConfigError, load_plugin_config
-from build_tools.execution_cache import Environment
-from build_tools.lessons import LessonError, discover_lessons
-from build_tools.notebooks import ExecuteOptions
+from build_tools.engines.mkdocs_config import PluginConfigError, load_plugin_config
+from build_tools.lessons.cache import Environment
+from build_tools.lessons.discovery import LessonError, discover_lessons
+from build_tools.lessons.execute import ExecuteOptions
+from build_tools.lessons.reexecution import directory_size, verdicts
 from build_tools.problems import display_path, print_problems
-from build_tools.reexecution import directory_size, verdicts
 
 HELP = "report the environment and what would re-execute"
 MIN_PYTHON = (3, 10)

@@ -11,16 +11,16 @@ import re
 import sys
 from pathlib import Path
 
-from build_tools.config import PluginConfigError, load_plugin_config
-from build_tools.execution_report import SITE_REPORT, report_table
-from build_tools.lessons import LessonError, discover_lessons
-from build_tools.notebooks import (
+from build_tools.engines.mkdocs_config import PluginConfigError, load_plugin_config
+from build_tools.lessons.discovery import LessonError, discover_lessons
+from build_tools.lessons.execute import (
     ExecuteOptions,
     Progress,
     execute_lessons,
     last_report_path,
     select_shard,
 )
+from build_tools.lessons.report import SITE_REPORT, report_table
 from build_tools.problems import add_format_argument, default_format, print_problems
 
 HELP = "execute lessons into the cache and write the execution report"

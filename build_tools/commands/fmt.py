@@ -8,11 +8,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from build_tools.catalog import CatalogError
-from build_tools.catalog_format import format_text
+from build_tools.catalog.format import format_text
+from build_tools.catalog.model import CatalogError
+from build_tools.catalog.yamlsource import YamlSourceError, load_file
 from build_tools.commands.options import add_catalog_argument
 from build_tools.problems import Problem, add_format_argument, print_problems
-from build_tools.yamlsource import YamlSourceError, load_file
 
 HELP = "format resources.yml canonically"
 

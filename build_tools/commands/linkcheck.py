@@ -12,9 +12,9 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from build_tools.config import PluginConfigError, load_plugin_config
-from build_tools.links import check, collect, report
-from build_tools.links_model import CheckSettings
+from build_tools.engines.mkdocs_config import PluginConfigError, load_plugin_config
+from build_tools.links.model import CheckSettings
+from build_tools.links.pipeline import check, collect, report
 from build_tools.problems import add_format_argument, default_format, print_problems
 
 HELP = "check catalog URLs and every link in a built site"
@@ -114,7 +114,7 @@ def run(args) -> int:
         return 2
     catalog_errors: tuple = ()
     if catalog is not None:  # the pydantic models load only for runs that read a catalog
-        from build_tools.catalog import CatalogError
+        from build_tools.catalog.model import CatalogError
 
         catalog_errors = (CatalogError,)
     try:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from build_tools.catalog import CatalogError, load_catalog
+from build_tools.catalog.model import CatalogError, load_catalog
 from build_tools.commands.options import add_catalog_argument
-from build_tools.lessons import lesson_files
+from build_tools.lessons.discovery import lesson_files
 from build_tools.problems import Problem, add_format_argument, print_problems
 
 HELP = "create a lesson from the template"
@@ -55,7 +55,7 @@ def next_number(lessons_dir: Path) -> int:
 
 def render(title: str, stage: int, resource: str) -> str:
     env = Environment(
-        loader=PackageLoader("build_tools", "templates"),
+        loader=PackageLoader("build_tools.site", "templates"),
         autoescape=False,  # Python source, not HTML; the title enters YAML as a JSON string
         undefined=StrictUndefined,
         keep_trailing_newline=True,

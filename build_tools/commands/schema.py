@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from build_tools.catalog import json_schema_text
+from build_tools.catalog.model import json_schema_text
 
 HELP = "print the catalog JSON Schema"
 

@@ -10,12 +10,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from build_tools.catalog import FREE, KINDS, CatalogError, load_catalog
+from build_tools.catalog.model import FREE, KINDS, CatalogError, load_catalog
 from build_tools.commands.options import add_catalog_argument
-from build_tools.config import PluginConfigError, load_plugin_config
-from build_tools.execution_report import format_seconds, load_report
-from build_tools.lessons import LessonError, discover_lessons
-from build_tools.notebooks import ExecuteOptions, last_report_path
+from build_tools.engines.mkdocs_config import PluginConfigError, load_plugin_config
+from build_tools.lessons.discovery import LessonError, discover_lessons
+from build_tools.lessons.execute import ExecuteOptions, last_report_path
+from build_tools.lessons.report import format_seconds, load_report
 from build_tools.problems import add_format_argument, print_problems
 
 HELP = "catalog and lesson statistics"

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from build_tools.catalog import load_catalog
+from build_tools.catalog.model import load_catalog
 from tests.browser.conftest import new_tab
 from tests.conftest import ROOT
 

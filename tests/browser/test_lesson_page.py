@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from build_tools.catalog import load_catalog
-from build_tools.lessons import discover_lessons
+from build_tools.catalog.model import load_catalog
+from build_tools.lessons.discovery import discover_lessons
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from build_tools.lessons import discover_lessons
+from build_tools.lessons.discovery import discover_lessons
 from tests.browser.conftest import (
     AXE,
     DESKTOP,

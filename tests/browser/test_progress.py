@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from build_tools.catalog import load_catalog
-from build_tools.lessons import discover_lessons
+from build_tools.catalog.model import load_catalog
+from build_tools.lessons.discovery import discover_lessons
 from tests.browser.conftest import new_tab, settled_text
 from tests.conftest import ROOT
 

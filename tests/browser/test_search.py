@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from build_tools.catalog import load_catalog
-from build_tools.lessons import discover_lessons
+from build_tools.catalog.model import load_catalog
+from build_tools.lessons.discovery import discover_lessons
 from tests.browser.conftest import PlaywrightTimeout
 from tests.conftest import ROOT
 

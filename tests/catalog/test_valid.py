@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from build_tools.catalog import json_schema_text, load_catalog
+from build_tools.catalog.model import json_schema_text, load_catalog
 from tests.conftest import ROOT, catalog_yaml, resource_yaml, run_cli
 
 

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from build_tools.execution_cache import Environment, detect_device, key_inputs
-from build_tools.lessons import discover_lessons
-from build_tools.notebooks import lesson_key_inputs
+from build_tools.lessons.cache import Environment, detect_device, key_inputs
+from build_tools.lessons.discovery import discover_lessons
+from build_tools.lessons.execute import lesson_key_inputs
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.gpu

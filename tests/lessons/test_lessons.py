@@ -12,14 +12,14 @@ import sys
 
 import pytest
 
-from build_tools.catalog import load_catalog
-from build_tools.lesson_sections import (
+from build_tools.catalog.model import load_catalog
+from build_tools.lessons.discovery import discover_lessons
+from build_tools.lessons.teaching import (
     MIN_QUESTIONS,
     MIN_RESEARCH,
     figure_problems,
     lesson_sections,
 )
-from build_tools.lessons import discover_lessons
 from tests.conftest import ROOT
 
 LESSONS_DIR = ROOT / "docs" / "lessons"

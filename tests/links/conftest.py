@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from build_tools.links import Collection, check
-from build_tools.links_model import CheckSettings, Link, Source
+from build_tools.links.model import CheckSettings, Link, Source
+from build_tools.links.pipeline import Collection, check
 from tests.links.linkserver import LinkServer
 
 HOSTS = ("127.0.0.1", "127.0.0.2")

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import markdown
 
-from build_tools.links import load_link_results, render_link_health_markdown
-from build_tools.links_model import LinkResult, Source
+from build_tools.links.model import LinkResult, Source
+from build_tools.links.pipeline import load_link_results, render_link_health_markdown
 from tests.conftest import catalog_yaml, resource_yaml, run_cli
 from tests.links.conftest import FAST, path_of, run_check
 

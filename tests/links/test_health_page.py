@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from build_tools.links_cache import save_link_results
-from build_tools.links_model import LinkResult, Source
+from build_tools.links.cache import save_link_results
+from build_tools.links.model import LinkResult, Source
 from tests.conftest import catalog_yaml
 from tests.site.conftest import MKDOCS_YML, build_site
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.links import check, collect
-from build_tools.links_model import CheckSettings
-from build_tools.links_site import parse_page
+from build_tools.links.model import CheckSettings
+from build_tools.links.pipeline import check, collect
+from build_tools.links.site import parse_page
 from tests.conftest import run_cli
 
 INDEX = """<!doctype html>

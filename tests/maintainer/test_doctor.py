@@ -6,9 +6,9 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from build_tools.execution_cache import ENTRY_FILE, Environment
-from build_tools.lessons import discover_lessons
-from build_tools.notebooks import lesson_key_inputs
+from build_tools.lessons.cache import ENTRY_FILE, Environment
+from build_tools.lessons.discovery import discover_lessons
+from build_tools.lessons.execute import lesson_key_inputs
 from tests.conftest import run_cli
 
 LESSON = """\

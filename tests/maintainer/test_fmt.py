@@ -9,9 +9,9 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build_tools.catalog import validate
-from build_tools.catalog_format import format_text
-from build_tools.yamlsource import load_text
+from build_tools.catalog.format import format_text
+from build_tools.catalog.model import validate
+from build_tools.catalog.yamlsource import load_text
 from tests.conftest import ROOT, catalog_yaml, resource_yaml, run_cli
 
 SCHEMA_LINE = "# yaml-language-server: $schema=./resources.schema.json"

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from build_tools.catalog import load_catalog
+from build_tools.catalog.model import load_catalog
 from tests.conftest import ROOT, run_cli
 
 
@@ -29,7 +29,7 @@ def test_new_lesson_passes_check_runs_and_lints(project):
         "new-lesson", "--stage", "3", "--title", "Attention, from scratch!", cwd=project
     )
     assert result.returncode == 0, result.stderr
-    path = project / "docs/lessons/stage-3/07-attention-from-scratch.py"  # next number overall
+    path = project / "docs/lessons/stage-3/08-attention-from-scratch.py"  # next number overall
     assert f"wrote docs/lessons/stage-3/{path.name}" in result.stdout
     text = path.read_text(encoding="utf-8")
     assert '# title: "Attention, from scratch!"' in text
@@ -70,7 +70,7 @@ def test_new_lesson_cites_the_stage_first_resource(project):
         "new-lesson", "--stage", "5", "--title", "Policy iteration", "--dry-run", cwd=project
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr.strip() == "would write docs/lessons/stage-5/07-policy-iteration.py"
+    assert result.stderr.strip() == "would write docs/lessons/stage-5/08-policy-iteration.py"
     assert f"# resources: [{first}]\n" in result.stdout
     assert "## Questions" in result.stdout and "## Further research" in result.stdout
     assert not (project / "docs/lessons/stage-5").exists()

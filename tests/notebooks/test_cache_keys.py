@@ -9,15 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from build_tools.execution_cache import (
+from build_tools.lessons.cache import (
     CacheStore,
     Environment,
     imported_modules,
     key_inputs,
     package_versions,
 )
-from build_tools.lessons import discover_lessons
-from build_tools.notebooks import lesson_key_inputs, select_shard
+from build_tools.lessons.discovery import discover_lessons
+from build_tools.lessons.execute import lesson_key_inputs, select_shard
 from tests.notebooks.conftest import write_lesson
 
 CPU = Environment(python="CPython 3.11.0", device="cpu")

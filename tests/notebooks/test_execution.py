@@ -11,9 +11,9 @@ from pathlib import Path
 
 import nbformat
 
-from build_tools.execution_cache import Environment
-from build_tools.lessons import discover_lessons
-from build_tools.notebooks import ExecuteOptions, execute_lessons, lesson_key_inputs
+from build_tools.lessons.cache import Environment
+from build_tools.lessons.discovery import discover_lessons
+from build_tools.lessons.execute import ExecuteOptions, execute_lessons, lesson_key_inputs
 from tests.conftest import ROOT
 from tests.notebooks.conftest import write_lesson
 
@@ -150,8 +150,8 @@ def test_concurrent_runs_execute_a_lesson_once(project):
     write_lesson(project, "01-shared", body="# %%\nimport time\ntime.sleep(2)\nprint('done')\n")
     code = (
         "import json, sys; from pathlib import Path;"
-        "from build_tools.lessons import discover_lessons;"
-        "from build_tools.notebooks import ExecuteOptions, execute_lessons;"
+        "from build_tools.lessons.discovery import discover_lessons;"
+        "from build_tools.lessons.execute import ExecuteOptions, execute_lessons;"
         "p = Path(sys.argv[1]); ls = discover_lessons(p / 'docs' / 'lessons', p);"
         "r = execute_lessons(ls, ExecuteOptions(cache_root=p / '.cache' / 'tdl'), p);"
         "print(json.dumps([x.cache for x in r.runs]))"

@@ -12,10 +12,15 @@ import pytest
 from mkdocs_jupyter import convert
 from PIL import Image
 
-from build_tools import notebook_html
-from build_tools.lesson_pages import colab_url, page_notebook, shorten_text, squeeze_whitespace
-from build_tools.notebook_html import lighten, lighten_cached
-from build_tools.notebook_math import wrap_math
+from build_tools.lessons import notebook_html
+from build_tools.lessons.notebook_html import lighten, lighten_cached
+from build_tools.lessons.notebook_math import wrap_math
+from build_tools.lessons.page_parts import (
+    colab_url,
+    page_notebook,
+    shorten_text,
+    squeeze_whitespace,
+)
 
 CODE = (
     "import numpy as np\nvalues = np.arange(3) * 2  # doubled\n"

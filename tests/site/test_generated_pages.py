@@ -8,8 +8,8 @@ import re
 
 from markupsafe import escape
 
-from build_tools.catalog import load_catalog
-from build_tools.lesson_sections import lesson_sections
+from build_tools.catalog.model import load_catalog
+from build_tools.lessons.teaching import lesson_sections
 from tests.conftest import catalog_yaml, resource_yaml
 from tests.site.conftest import build_site, copy_real_catalog
 

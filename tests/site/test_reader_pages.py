@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from build_tools.links_cache import save_link_results
-from build_tools.links_model import LinkResult
+from build_tools.links.cache import save_link_results
+from build_tools.links.model import LinkResult
 from tests.conftest import catalog_yaml, resource_yaml
 from tests.site.conftest import MKDOCS_YML as SITE_YML
 from tests.site.conftest import build_site

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import get_relative_url
 
-from build_tools.catalog import Resource
-from build_tools.lesson_pages import insert_after_title
-from build_tools.lessons import Lesson
-from build_tools.pages import ENV, SiteModel
+from build_tools.catalog.model import Resource
+from build_tools.lessons.discovery import Lesson
+from build_tools.lessons.page_parts import insert_after_title
+from build_tools.site.pages import ENV, SiteModel
 
 BAR_START = '<div class="tdl-lesson-bar"'
 

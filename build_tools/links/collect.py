@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from build_tools.links_model import Link, Source
+from build_tools.links.model import Link, Source
 
 
 def collect_catalog(path: str | Path, display: str | None = None) -> dict[str, Link]:
@@ -14,8 +14,8 @@ def collect_catalog(path: str | Path, display: str | None = None) -> dict[str, L
     """
     # Imported here: building the pydantic models costs a tenth of a second that runs
     # checking only a built site should not pay.
-    from build_tools.catalog import CatalogError, validate
-    from build_tools.yamlsource import YamlSourceError, load_file
+    from build_tools.catalog.model import CatalogError, validate
+    from build_tools.catalog.yamlsource import YamlSourceError, load_file
 
     try:
         located = load_file(path, display)

@@ -15,7 +15,7 @@ The flow through one build, event by event:
   ``_reports/execution.json`` are written.
 
 Lesson pages need no stylesheet or script of their own: the reader's assets
-(:mod:`build_tools.reader_assets`) style the notebook markup and highlight its code.
+(:mod:`build_tools.site.reader_assets`) style the notebook markup and highlight its code.
 """
 
 from __future__ import annotations
@@ -28,24 +28,24 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.toc import get_toc
 
-from build_tools.execution_cache import atomic_write
-from build_tools.execution_report import (
+from build_tools.lessons.cache import atomic_write
+from build_tools.lessons.discovery import Lesson
+from build_tools.lessons.execute import ExecuteOptions, Progress, execute_lessons, last_report_path
+from build_tools.lessons.notebook_html import lighten_cached, prune_lightened, toc_tokens
+from build_tools.lessons.page_parts import (
+    colab_url,
+    insert_after_title,
+    lesson_bar,
+    page_notebook,
+)
+from build_tools.lessons.report import (
     SITE_REPORT,
     ExecutionReport,
     LessonRun,
     format_memory,
     format_seconds,
 )
-from build_tools.lesson_pages import (
-    colab_url,
-    insert_after_title,
-    lesson_bar,
-    page_notebook,
-)
-from build_tools.lessons import Lesson
-from build_tools.notebook_html import lighten_cached, prune_lightened, toc_tokens
-from build_tools.notebooks import ExecuteOptions, Progress, execute_lessons, last_report_path
-from build_tools.pages import GeneratedPage, relative_url, render
+from build_tools.site.pages import GeneratedPage, relative_url, render
 
 log = logging.getLogger("mkdocs.plugins.tdl")
 

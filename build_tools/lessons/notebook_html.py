@@ -16,7 +16,8 @@ pass into the markup Material gives the site's Markdown pages:
   load nothing from other hosts;
 - heading anchors become Material ``headerlink``\\ s;
 - ``data:`` images become files beside the page;
-- maths is written the way the site's Markdown pages write it (:mod:`build_tools.notebook_math`).
+- maths is written the way the site's Markdown pages write it
+  (:mod:`build_tools.lessons.notebook_math`).
 
 The same pass writes a second, flat view of the page for the search index: headings, prose
 and code as plain text, without prompts, outputs, copy-button text or cell tags.
@@ -37,9 +38,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from build_tools import notebook_math
-from build_tools.execution_cache import atomic_write
-from build_tools.notebook_math import wrap_math
+from build_tools.lessons import notebook_math
+from build_tools.lessons.cache import atomic_write
+from build_tools.lessons.notebook_math import wrap_math
 
 VOID = {
     "area",

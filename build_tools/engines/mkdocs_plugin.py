@@ -13,18 +13,18 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
-from build_tools import reader_assets
-from build_tools.atomic_site import AtomicSite
-from build_tools.catalog import Catalog, CatalogError, load_catalog
-from build_tools.config import TdlPluginConfig
-from build_tools.lesson_extras import decorate_lesson_page
-from build_tools.lesson_pages import squeeze_whitespace
-from build_tools.lessons import Lesson, LessonError, cross_check, discover_lessons
-from build_tools.links_cache import load_link_results
-from build_tools.links_report import render_link_health_markdown
-from build_tools.notebook_site import NotebookSite
-from build_tools.pages import SiteModel, build_nav, generated_pages
+from build_tools.catalog.model import Catalog, CatalogError, load_catalog
+from build_tools.engines.mkdocs_config import TdlPluginConfig
+from build_tools.engines.mkdocs_notebooks import NotebookSite
+from build_tools.lessons.discovery import Lesson, LessonError, cross_check, discover_lessons
+from build_tools.lessons.page_parts import squeeze_whitespace
+from build_tools.links.cache import load_link_results
+from build_tools.links.report import render_link_health_markdown
 from build_tools.problems import display_path, format_problems
+from build_tools.site import reader_assets
+from build_tools.site.lesson_extras import decorate_lesson_page
+from build_tools.site.pages import SiteModel, build_nav, generated_pages
+from build_tools.site.publish import AtomicSite
 
 log = logging.getLogger("mkdocs.plugins.tdl")
 LINKS_PAGE = "reports/links.md"

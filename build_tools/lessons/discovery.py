@@ -14,9 +14,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from build_tools.catalog import Catalog, Slug, StageNumber, Text
+from build_tools.catalog.model import Catalog, Slug, StageNumber, Text
+from build_tools.catalog.yamlsource import Located, YamlSourceError, decode, load_text
 from build_tools.problems import Problem, display_path
-from build_tools.yamlsource import Located, YamlSourceError, decode, load_text
 
 FENCE = "# ---"
 STAGE_DIR = re.compile(r"^stage-([1-6])$")

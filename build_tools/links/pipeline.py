@@ -20,16 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from build_tools.links_cache import (
+from build_tools.links.cache import (
     DEFAULT_CACHE,
     fresh_results,
     load_link_results,
     save_link_results,
     write_atomically,
 )
-from build_tools.links_collect import collect_catalog, merge
-from build_tools.links_http import HttpChecker, malformed, run
-from build_tools.links_model import (
+from build_tools.links.collect import collect_catalog, merge
+from build_tools.links.http import HttpChecker, malformed, run
+from build_tools.links.model import (
     BROKEN,
     OK,
     REDIRECT,
@@ -39,14 +39,14 @@ from build_tools.links_model import (
     LinkResult,
     now,
 )
-from build_tools.links_report import (
+from build_tools.links.report import (
     counts_line,
     json_text,
     problems,
     render_link_health_markdown,
     summary_text,
 )
-from build_tools.links_site import SiteScan, check_internal, fragment_found, scan_site
+from build_tools.links.site import SiteScan, check_internal, fragment_found, scan_site
 from build_tools.problems import format_problems
 
 __all__ = [

@@ -13,11 +13,11 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.utils.yaml import yaml_load
 
-from build_tools.links_model import VERDICTS, CheckSettings
+from build_tools.links.model import VERDICTS, CheckSettings
 
 
 class ExecuteConfig(base.Config):
-    """Lesson execution (see ``build_tools.notebooks``)."""
+    """Lesson execution (see ``build_tools.lessons.execute``)."""
 
     enabled = c.Type(bool, default=True)
     # Kernels at once; 0 means one per CPU core.

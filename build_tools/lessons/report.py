@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from build_tools.execution_cache import atomic_write
+from build_tools.lessons.cache import atomic_write
 from build_tools.problems import Problem, format_problems
 
 REPORT_VERSION = 1

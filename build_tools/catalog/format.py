@@ -25,8 +25,8 @@ import yaml
 from yaml.emitter import Emitter
 from yaml.resolver import Resolver
 
-from build_tools.catalog import validate
-from build_tools.yamlsource import load_text, resolve_plain
+from build_tools.catalog.model import validate
+from build_tools.catalog.yamlsource import load_text, resolve_plain
 
 STAGE_KEYS = ("number", "title", "goal", "outcomes", "capstone", "rules")
 RESOURCE_KEYS = (

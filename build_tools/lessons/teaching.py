@@ -24,7 +24,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from build_tools.execution_cache import atomic_write
+from build_tools.lessons.cache import atomic_write
 from build_tools.problems import Problem
 
 MIN_QUESTIONS = 5

@@ -3,7 +3,7 @@
 Each lesson runs in its own Jupyter kernel (a separate process) driven by nbclient. The
 driving side only relays messages, so one asyncio loop runs up to ``jobs`` kernels at once;
 each kernel gets ``cores // jobs`` BLAS/OpenMP threads so the machine is used without
-oversubscription. Results go to :mod:`build_tools.execution_cache`; a lesson whose key
+oversubscription. Results go to :mod:`build_tools.lessons.cache`; a lesson whose key
 is already cached is not executed again.
 """
 
@@ -25,9 +25,9 @@ from filelock import Timeout
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from build_tools.execution_cache import CacheStore, Environment, KeyInputs, key_inputs
-from build_tools.execution_report import CellFailure, ExecutionReport, LessonRun, load_report
-from build_tools.lessons import Lesson
+from build_tools.lessons.cache import CacheStore, Environment, KeyInputs, key_inputs
+from build_tools.lessons.discovery import Lesson
+from build_tools.lessons.report import CellFailure, ExecutionReport, LessonRun, load_report
 from build_tools.problems import display_path
 
 CACHE_ROOT = Path(".cache") / "tdl"

@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 
-from build_tools.links_model import OK, REDIRECT, SKIPPED, VERDICTS, LinkResult
+from build_tools.links.model import OK, REDIRECT, SKIPPED, VERDICTS, LinkResult
 from build_tools.problems import Problem
 
 SOURCES_SHOWN = 5

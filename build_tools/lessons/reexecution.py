@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_tools.execution_cache import ENTRY_FILE, CacheStore, Environment, KeyInputs
-from build_tools.lessons import Lesson
-from build_tools.notebooks import lesson_key_inputs
+from build_tools.lessons.cache import ENTRY_FILE, CacheStore, Environment, KeyInputs
+from build_tools.lessons.discovery import Lesson
+from build_tools.lessons.execute import lesson_key_inputs
 
 
 @dataclass(frozen=True)

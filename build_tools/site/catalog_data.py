@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from build_tools.catalog import FREE, KINDS, LEVELS, Resource
-from build_tools.links_model import VERDICTS, LinkResult
+from build_tools.catalog.model import FREE, KINDS, LEVELS, Resource
+from build_tools.links.model import VERDICTS, LinkResult
 
 # Position of each field in a row; assets/catalog.js reads rows with the same order.
 ROW = (

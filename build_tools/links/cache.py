@@ -15,7 +15,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from build_tools.links_model import VERDICTS, LinkResult, Source, now
+from build_tools.links.model import VERDICTS, LinkResult, Source, now
 
 DEFAULT_CACHE = Path(".cache/tdl/links.json")
 FORMAT_VERSION = 1

@@ -1,7 +1,7 @@
 """The reader's scripts and stylesheets (progress, catalog filters, maths, lesson code),
 added to every page.
 
-They ship inside the package (``build_tools/assets``) and reach the site as files of the
+They ship inside the package (``build_tools/site/assets``) and reach the site as files of the
 build, so nothing is loaded from elsewhere. The scripts are joined into one file,
 ``reader.js``, and the site's own stylesheets into ``reader.css``: a page lists two files
 instead of a dozen. Each URL carries a digest of the file's content: a browser holding an
@@ -48,7 +48,7 @@ _SOURCE_MAP = re.compile(rb"^\s*//# sourceMappingURL=.*$", re.MULTILINE)
 
 
 def _source(name: str) -> Path:
-    return Path(str(package_files("build_tools") / "assets" / name))
+    return Path(str(package_files("build_tools.site") / "assets" / name))
 
 
 def _joined(names: tuple[str, ...], separator: bytes) -> bytes:

@@ -12,7 +12,7 @@ import re
 from html import escape
 from urllib.parse import quote
 
-from build_tools.execution_report import LessonRun, format_memory, format_seconds
+from build_tools.lessons.report import LessonRun, format_memory, format_seconds
 
 MAX_LINE_CHARS = 2000
 TAIL_LINES = 10

@@ -22,8 +22,8 @@ from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
-from build_tools.links_model import BROKEN, ERROR, OK, REDIRECT, TIMEOUT, CheckSettings, now
-from build_tools.links_site import parse_page
+from build_tools.links.model import BROKEN, ERROR, OK, REDIRECT, TIMEOUT, CheckSettings, now
+from build_tools.links.site import parse_page
 
 REDIRECTS = {301, 302, 303, 307, 308}
 PERMANENT = {301, 308}

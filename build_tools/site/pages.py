@@ -1,6 +1,6 @@
 """Catalog and lessons -> virtual Markdown pages (home, one per stage, the catalog) and the nav.
 
-Pages are rendered from Jinja templates in ``build_tools/templates`` with autoescaping on:
+Pages are rendered from Jinja templates in ``build_tools/site/templates`` with autoescaping on:
 everything the catalog supplies reaches the page as text, never as markup. Text placed in
 Markdown context is additionally backslash-escaped so catalog punctuation cannot become
 formatting or links.
@@ -18,10 +18,10 @@ from functools import partial
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from build_tools.catalog import FREE, KINDS, LEVELS, Catalog, Resource
-from build_tools.catalog_data import HEALTH_LABELS, catalog_data, embed_text
-from build_tools.lesson_sections import lesson_sections
-from build_tools.lessons import Lesson
+from build_tools.catalog.model import FREE, KINDS, LEVELS, Catalog, Resource
+from build_tools.lessons.discovery import Lesson
+from build_tools.lessons.teaching import lesson_sections
+from build_tools.site.catalog_data import HEALTH_LABELS, catalog_data, embed_text
 
 KIND_LABELS = {
     "course": "Courses",
@@ -61,7 +61,7 @@ def yaml_string(value: object) -> Markup:
 
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("build_tools", "templates"),
+        loader=PackageLoader("build_tools.site", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

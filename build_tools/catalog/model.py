@@ -22,8 +22,8 @@ from pydantic import (
     ValidationError,
 )
 
+from build_tools.catalog.yamlsource import Located, YamlSourceError, load_file
 from build_tools.problems import Problem
-from build_tools.yamlsource import Located, YamlSourceError, load_file
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 STAGE_NUMBERS = range(1, 7)

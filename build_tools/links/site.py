@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from build_tools.links_model import BROKEN, OK, SKIPPED, Link, LinkResult, Source
+from build_tools.links.model import BROKEN, OK, SKIPPED, Link, LinkResult, Source
 
 # Which attribute of which element names something a reader's browser would follow or load.
 LINK_ATTRIBUTES = {

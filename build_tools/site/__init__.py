@@ -1,0 +1,3 @@
+"""The generated site source: pages from the catalog and lessons, the reader's assets, the
+generated tree any engine renders.
+"""
