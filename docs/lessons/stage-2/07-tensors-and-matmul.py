@@ -21,9 +21,9 @@
 #
 # Almost everything a neural network does at run time is a matrix multiplication with
 # a little decoration around it. A linear layer is one; a convolution is one in
-# disguise (we will unmask it in a later lesson); the attention in a transformer is
-# two. If you understand what `A @ B` computes, why it is fast, and how a framework
-# lines up the shapes for you, you understand the engine room of deep learning.
+# disguise (the convolutions lesson of stage 3 unmasks it); the attention in a
+# transformer is two. If you understand what `A @ B` computes, why it is fast, and how a
+# framework lines up the shapes for you, you understand the engine room of deep learning.
 #
 # We will follow the course's usual path and start with something that *works*: a
 # handwritten-digit classifier whose only real computation is a single matrix
@@ -33,7 +33,7 @@
 # Every version is checked against the others, and every version is timed, so the
 # speed-ups are numbers you measured rather than claims you were told.
 #
-# **Runtime:** about 10 s on a laptop CPU. Sizes are kept small on purpose so that the
+# **Runtime:** about 5 s on a laptop CPU. Sizes are kept small on purpose so that the
 # pure-Python loops finish quickly; the ratios you see grow with the size of the
 # matrices. A GPU is used when one is present.
 
@@ -103,20 +103,20 @@ print(f"majority-class baseline accuracy: {acc_majority:.3f}")
 print(f"nearest-template accuracy:        {acc_templates:.3f}")
 print(f"improvement: {100 * (acc_templates - acc_majority):.1f} percentage points")
 
-assert acc_majority < 0.15
-assert acc_templates > 0.85
-assert acc_templates - acc_majority > 0.7
+assert 0.05 < acc_majority < 0.15  # "one in ten"
+assert 0.88 < acc_templates < 0.93  # "about nine digits in ten"
+assert 0.75 < acc_templates - acc_majority < 0.85  # "about 80 percentage points"
 
 # %% [markdown]
 # About nine digits in ten are right, against one in ten for the baseline that always
 # says the most common digit. With ten balanced classes, guessing cannot do better than
-# roughly 10 %, so the templates add about 80 percentage points; a later lesson will
-# beat them with a trained network, and this number is the bar that network has to clear.
+# roughly 10 %, so the templates add about 80 percentage points. A trained network beats
+# them in stage 3 (the training-loop lesson), and this number is the bar it has to clear.
 #
 # Let's look at the ten templates. They are the "average" of each digit, blurry where
 # people write differently and sharp where they agree.
 
-# %%
+# %% alt="Ten small grey images, the average training image of each digit 0 to 9: each digit's shape is recognisable, sharp where writers agree and blurred where they differ"
 fig, axes = plt.subplots(1, 10, figsize=(10, 1.4))
 for c, ax in enumerate(axes):
     ax.imshow(templates[c].reshape(8, 8).cpu(), cmap="gray_r")
@@ -168,6 +168,13 @@ assert torch.equal(flat[0, 3 * 8 + 4], images[0, 3, 4])
 # sizes survive. Written literally, that is three nested loops, $n \cdot m \cdot k$
 # multiply-adds. We work on plain Python lists of floats so that nothing is hiding
 # behind a library.
+#
+# Quick check: how many multiply-adds does the product of a 20×30 matrix and a 30×10
+# matrix take?
+#
+# Answer: 6000
+#
+# Why: the result has 20 × 10 = 200 entries, and each is a sum of 30 products: 200 × 30.
 
 
 # %%
@@ -247,6 +254,18 @@ def matmul_broadcast_row(a, b):
 
 
 # %% [markdown]
+# Quick check: which pairs of shapes can be broadcast together? (Select all that apply.)
+#
+# - [ ] `(3, 4)` and `(3,)`
+# - [x] `(3, 4)` and `(4,)`
+# - [x] `(5, 1, 4)` and `(3, 1)`
+# - [ ] `(2, 3)` and `(3, 2)`
+#
+# Why: line the shapes up from the right. `(4,)` meets the last axis, 4, and is
+# stretched over the 3 rows. `(5, 1, 4)` against `(3, 1)` pairs 4 with 1 and 1 with 3,
+# giving `(5, 3, 4)`. In the other two pairs the last axes are 4 against 3 and 3 against
+# 2: neither equal nor 1.
+#
 # ## Removing the last loop
 #
 # We can push the same idea one step further: give `a` a trailing axis, `(n, k, 1)`, and
@@ -336,6 +355,7 @@ def to_numpy(result):
 a = rng.standard_normal((20, 30)).astype(np.float32)
 b = rng.standard_normal((30, 10)).astype(np.float32)
 reference = a @ b
+assert len(make_versions(a, b)) == 7
 for name, fn in make_versions(a, b).items():
     result = to_numpy(fn())
     assert result.shape == (20, 10), name
@@ -360,7 +380,7 @@ for name, fn in make_versions(a, b).items():
 
 
 # %%
-def best_time(fn, repeat=3, min_total=0.02):
+def best_time(fn, repeat=7, min_total=0.01):
     """Fastest time per call, in seconds, of fn() over `repeat` measurements."""
     sync()
     t0 = time.perf_counter()
@@ -392,13 +412,14 @@ for name, ts in timings.items():
     print(f"{name:>20} " + " ".join(f"{t * 1e6:>8.1f}us" for t in ts))
 
 # %% [markdown]
-# Two plots tell the story. On the left, time against size on logarithmic axes: the
-# loop versions rise along a line of slope 3, because doubling $n$ multiplies the work
-# by eight. On the right, the speed-up of each version over the triple loop at the
-# largest size.
+# Two plots tell the story. On the left, time against size on logarithmic axes. On such
+# axes a cost that grows like $n^p$ is a straight line of slope $p$, so we fit a line to
+# each version and print its slope. On the right, the speed-up of each version over the
+# triple loop at the largest size.
 
-# %%
+# %% alt="Left: time per matrix product against matrix size on log-log axes for the seven versions; the Python triple loop is the steepest line and the highest, the element-wise and broadcast versions lie below it with shallower slopes, and numpy @ and torch @ are lowest and rise least. Right: horizontal bars of the speed-up over the triple loop at n = 64 on a log scale, from a few times for the element-wise version to a thousand or more for numpy @ and torch @"
 speedup = {name: timings["python loops"][-1] / ts[-1] for name, ts in timings.items()}
+slopes = {name: np.polyfit(np.log(sizes), np.log(ts), 1)[0] for name, ts in timings.items()}
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.5))
 for name, ts in timings.items():
@@ -422,34 +443,63 @@ fig.tight_layout()
 plt.show()
 
 for name in names:
-    print(f"{name:>20}: {speedup[name]:>9,.0f}x faster than python loops")
+    print(
+        f"{name:>20}: {speedup[name]:>9,.0f}x faster than python loops, "
+        f"log-log slope {slopes[name]:.2f}"
+    )
+per_call = timings["element-wise"][0] / (2 * sizes[0] ** 2)  # two NumPy calls per entry
+print(f"element-wise at n=8: {per_call * 1e6:.2f} us per call into NumPy")
+
+assert 2.4 < slopes["python loops"] < 3.5, slopes  # "close to 3"
+assert 1.5 < slopes["element-wise"] < 2.5, slopes  # "about 2"
+assert 0.8 < slopes["broadcast (1 loop)"] < 2.2, slopes  # "between 1 and 2"
+assert speedup["numpy @"] > 100 and speedup["torch @"] > 100, speedup
+assert speedup["broadcast (no loop)"] > 5, speedup
+assert speedup["numpy @"] > 3 * speedup["broadcast (no loop)"], speedup  # BLAS stays ahead
+assert speedup["element-wise"] < 5 < speedup["broadcast (1 loop)"], speedup  # "barely beats"
+assert timings["element-wise"][0] > timings["python loops"][0]  # loses at n = 8
+assert 0.2e-6 < per_call < 5e-6  # "roughly a microsecond"
+assert max(slopes[k] for k in ("numpy @", "torch einsum", "torch @")) < 1.5, slopes
+assert timings["torch @"][2] < 3 * timings["torch @"][0]  # 64x the work, hardly slower
 
 # %% [markdown]
-# Exact figures depend on your machine, but the ordering is robust, and we check only
-# what holds anywhere: at $n = 64$ (a quarter of a million multiply-adds) handing the
-# product to BLAS is at least fifty times faster than the triple loop, and removing the
-# loops with broadcasting already helps by a factor of several (tens, on a typical
-# laptop). Typical laptop figures for `@` are in the thousands.
+# The fitted slopes say more than "loops are slow". The triple loop's slope is close to
+# 3: all $n^3$ of its multiply-adds run in Python, so doubling $n$ multiplies its time by
+# about eight. The element-wise version's slope is about 2: its Python loop runs $n^2$
+# times, and at these sizes each iteration costs mostly the fixed price of two calls into
+# NumPy (a multiply and a sum), hardly more for 64 numbers than for 8. The one-loop
+# broadcast runs only $n$ Python iterations and its slope is lower still, between 1 and
+# 2. The library products have the shallowest slopes, around 1 or below: at these sizes
+# they cost mostly the call itself, not the arithmetic. Make $n$ large enough and every
+# version climbs towards slope 3, because the $n^3$ multiply-adds finally dominate.
+#
+# Exact times depend on your machine, but the ordering is robust, and we check only what
+# holds anywhere: at $n = 64$ (a quarter of a million multiply-adds) handing the product
+# to BLAS is at least a hundred times faster than the triple loop, and removing the loops
+# with broadcasting already helps by a factor of more than five.
 #
 # The element-wise version deserves a second look: it barely beats the triple loop, and
-# for tiny matrices it loses. It still runs $n^2$ Python iterations, and each now calls
-# into NumPy twice (a multiply and a sum), which costs about a microsecond of
-# bookkeeping per call, more than adding up eight numbers in Python. Vectorising pays
-# only when each call does a lot of work; that is what the broadcast versions achieve,
-# and why their advantage grows with $n$.
+# for the smallest matrices it loses. For every entry of the result it makes two calls
+# into NumPy, a multiply and a sum, and each costs roughly a microsecond of bookkeeping:
+# more, together, than the triple loop spends on an entry of an 8×8 product (eight
+# multiply-adds in Python). Vectorising pays only when each call does a lot of work;
+# that is what the broadcast versions achieve, and why their advantage grows with $n$.
 #
-# Notice also what happens at the smallest sizes: the framework versions barely get
-# faster as $n$ shrinks. A call to `torch` costs a few microseconds of fixed overhead
-# (checking shapes, choosing a kernel, and on a GPU, launching it), which dwarfs an
-# 8×8 product. This is why deep learning works in *batches*: one big product amortises
-# the overhead that many small ones would pay again and again.
-
-# %%
-assert speedup["numpy @"] > 50, speedup
-assert speedup["torch @"] > 20, speedup
-assert speedup["broadcast (no loop)"] > 5, speedup
-
-# %% [markdown]
+# Notice also what happens at the smallest sizes: from $n = 32$ down to $n = 8$ the work
+# shrinks 64-fold, yet `torch @` gets hardly any faster. Every call to `torch` pays a
+# fixed overhead of a microsecond or more (checking shapes, choosing a kernel, and on a
+# GPU, launching it), which dwarfs an 8×8 product. This is why deep learning works in
+# *batches*: one big product amortises the overhead that many small ones would pay again
+# and again.
+#
+# Quick check: if the triple loop's slope were exactly 3, by what factor would its time
+# grow from $n = 64$ to $n = 128$?
+#
+# Answer: 8
+#
+# Why: $(128/64)^3 = 2^3 = 8$: twice the rows, twice the columns and twice the terms in
+# every sum.
+#
 # ## Back to the classifier: broadcasting versus the matrix product
 #
 # We can now read the classifier's distance computation with new eyes. The direct way
@@ -510,26 +560,66 @@ assert acc_layer == acc_templates
 #
 # 1. What are the shape, dtype and device of `digits.images` after we turned it into a
 #    tensor, and what does `reshape(len(images), -1)` compute for the `-1`?
+#
+#    Answer: shape `(1797, 8, 8)`, dtype `torch.float32`, and device `cpu` (or `cuda`
+#    when a GPU is present, since we passed `device=DEVICE`). The `-1` is inferred from
+#    the element count: 1797 × 8 × 8 numbers split into 1797 rows leaves 64 per row.
+#
 # 2. If `A` has shape `(32, 784)` and `B` has shape `(784, 10)`, what is the shape of
 #    `A @ B`, and how many multiply-adds does it take?
+#
+#    Answer: `(32, 10)`: the inner 784 is summed away. Each of the 320 entries sums 784
+#    products, so 32 × 10 × 784 = 250,880 multiply-adds.
+#
 # 3. Using the broadcasting rule, what is the shape of `x + y` when `x` has shape
 #    `(5, 1, 3)` and `y` has shape `(4, 1)`? Which pair of shapes would fail, and why?
+#
+#    Answer: aligned from the right, `(5, 1, 3)` meets `(4, 1)` as 3 against 1, 1 against
+#    4, and 5 against a missing axis, so the result is `(5, 4, 3)`. A `y` of shape
+#    `(4, 2)` would fail: its last axis, 2, is neither 3 nor 1.
+#
 # 4. Why does the fully broadcast version `(a[:, :, None] * b[None]).sum(1)` get slower
 #    and hungrier for memory than `@` as the matrices grow, even though it has no Python
 #    loop?
+#
+#    Answer: it writes every one of the $n \cdot k \cdot m$ products into an intermediate
+#    array and reads them back to sum them, so its memory grows with the cube of the size
+#    (4 GB for two 1,000×1,000 float32 matrices) and its speed is limited by memory
+#    traffic. `@` never stores the products: BLAS accumulates them in registers, works
+#    on tiles that stay in the caches and uses vector instructions, which is why it stayed
+#    well ahead of the broadcast versions in the timing chart.
+#
 # 5. Why did we take the minimum of several timings rather than the mean, and why must
 #    we call `torch.cuda.synchronize()` before reading the clock on a GPU?
+#
+#    Answer: other programs can only add time to a measurement, never remove it, so the
+#    fastest run is the one least disturbed and the best estimate of the code's own cost;
+#    a mean mixes in the interruptions. On a GPU, PyTorch queues kernels and returns at
+#    once, so without synchronising we would time the queueing, not the product.
+#
 # 6. The template classifier ignores the term $\lVert x\rVert^2$. Explain why dropping
 #    it cannot change any prediction.
-# 7. At $n=8$ the framework versions were not much faster than at $n=64$. What fixed
-#    cost dominates there, and how does training in batches avoid paying it often?
+#
+#    Answer: for a given image $x$ it adds the same number to the distances to all ten
+#    templates. Shifting all ten by the same amount leaves their order, and so the
+#    `argmin`, unchanged; that is why the linear layer with weights $2M$ and biases
+#    $-\lVert m \rVert^2$ matched the templates' accuracy exactly.
+#
+# 7. From $n = 32$ down to $n = 8$ the work of a product shrinks 64-fold, yet `torch @`
+#    got hardly any faster. What fixed cost dominates there, and how does training in
+#    batches avoid paying it often?
+#
+#    Answer: the cost of the call itself: crossing from Python into the library, checking
+#    shapes, dtypes and devices, choosing a kernel, allocating the output and, on a GPU,
+#    launching the kernel. A batch puts many examples into the rows of one matrix, so one
+#    call (and one overhead) does the work of many, and the arithmetic dominates again.
 #
 # ## Further research
 #
 # - Extend the timing experiment to $n = 128, 256, 512$ for the vectorised versions only
-#   (leave the triple loop out, or estimate it from its slope-3 line). At what size does
-#   the GPU, if you have one, overtake the CPU? Plot GFLOP/s ($2n^3$ floating-point
-#   operations per product) instead of seconds.
+#   (leave the triple loop out, or estimate it by extending its fitted line). At what
+#   size does the GPU, if you have one, overtake the CPU? Plot GFLOP/s ($2n^3$
+#   floating-point operations per product) instead of seconds.
 # - Write a *blocked* matrix multiplication in NumPy: split both matrices into 16×16
 #   tiles and multiply tile by tile with `@`. Check it against `a @ b`, then read about
 #   why tiling helps caches in the matrix-multiplication lecture of the computational
