@@ -34,7 +34,7 @@
 # which is exactly what autograd records; and finally go from one input to many, where
 # the backward pass wins by a factor equal to the number of parameters.
 #
-# **Runtime:** about 5 s on a laptop CPU. We compute in 64-bit floats throughout, which
+# **Runtime:** about 3 s on a laptop CPU. We compute in 64-bit floats throughout, which
 # is what you want whenever you *check* derivatives (training itself is happy with 32).
 
 # %%
@@ -101,8 +101,11 @@ grid_error = abs(x_grid - x_exact)
 print(f"grid search:      x = {x_grid:.15f} after {len(grid)} evaluations")
 print(f"error: gradient descent {gd_error:.1e}, grid search {grid_error:.1e}")
 
-assert gd_error < 1e-9
-assert grid_error > 1000 * gd_error
+x_min_claimed = 0.775  # quoted in the prose below
+assert gd_error < 1e-13  # "to about fifteen digits"
+assert abs(x_exact - x_min_claimed) < 5e-4
+assert round(len(grid) / len(path[1:])) == 40  # "forty times as many evaluations"
+assert 5e-4 < grid_error < 2e-3  # "off by about 0.001"
 
 # %% [markdown]
 # Twenty-five steps guided by the derivative land on the minimiser to about fifteen
@@ -122,6 +125,15 @@ assert grid_error > 1000 * gd_error
 #
 # They need nothing but the ability to evaluate $f$, which makes them the universal
 # checking tool. Let's compare both with autograd at one point.
+#
+# Quick check: the central difference of $f(x) = x^2$ at $x = 3$ with $h = 0.5$ is
+# $(3.5^2 - 2.5^2)/1$. What is it?
+#
+# Answer: 6
+#
+# Why: $12.25 - 6.25 = 6$, exactly the derivative $2x$. For a quadratic the central
+# difference has no truncation error at all, because the error term involves $f'''$,
+# which is zero; the forward difference, $(12.25 - 9)/0.5 = 6.5$, is off by $h$.
 
 
 # %%
@@ -157,7 +169,7 @@ assert math.isclose(central_diff(f, x0, 1e-6), exact, rel_tol=1e-8)
 # *rounding error* grows like $\varepsilon / h$. The sum of the two errors is a "V" on a
 # log-log plot, and its bottom is the best a finite difference can do.
 
-# %%
+# %% alt="Log-log plot of the relative error of forward and central differences against the step h, in float64 (solid) and float32 (dashed). Each curve is a V: error falls as h shrinks until rounding takes over and it rises again. The central float64 curve reaches lowest, near 1e-11 at h of a few times 1e-6; both float32 curves bottom out near 1e-5"
 hs = np.logspace(-14, -1, 40)
 err = {}
 for dtype in (np.float64, np.float32):
@@ -176,19 +188,24 @@ ax.legend()
 plt.show()
 
 best = {label: e.min() for label, e in err.items()}
+best_h = {label: hs[e.argmin()] for label, e in err.items()}
 for label, e in err.items():
-    print(f"{label:>17}: best relative error {e.min():.1e} at h = {hs[e.argmin()]:.0e}")
+    print(f"{label:>17}: best relative error {e.min():.1e} at h = {best_h[label]:.0e}")
+gain = best["forward, float64"] / best["central, float64"]
+print(f"central beats forward at their best h by a factor of {gain:.0f}")
 
-assert best["central, float64"] < 1e-9
-assert best["forward, float64"] > 10 * best["central, float64"]
-assert best["central, float32"] > 1000 * best["central, float64"]
+assert best["central, float64"] < 1e-10
+assert 10 < gain < 1000  # "one to two orders of magnitude"
+assert 1e-6 <= best_h["central, float64"] < 1e-5  # "a few times 1e-6"
+assert 1e-9 < best_h["forward, float64"] < 1e-7  # "about 1e-8"
+assert 1e-6 < min(best["central, float32"], best["forward, float32"]) < 1e-4  # ~5 digits
 
 # %% [markdown]
 # The picture explains three rules of thumb. Central differences beat the forward
-# baseline by about two orders of magnitude at their best $h$ (near $10^{-5}$ for
-# float64, roughly the cube root of $\varepsilon$, against $10^{-8}$, the square root, for
-# forward differences), because their truncation error falls twice as fast. In float32
-# *no* step size gives more than about five correct digits, which is why
+# baseline by one to two orders of magnitude at their best $h$ (a few times $10^{-6}$
+# for float64, close to the cube root of $\varepsilon$, against about $10^{-8}$, the
+# square root, for forward differences), because their truncation error falls twice as
+# fast. In float32 *no* step size gives more than about five correct digits, which is why
 # derivative checks are always done in float64. And even at its best a finite difference
 # is an approximation, while autograd computes the exact derivative up to ordinary
 # rounding. Finite differences are the tool to *check* derivatives, never the tool to
@@ -227,11 +244,12 @@ by_central = central_diff(f, xs, 1e-5)
 
 print("max |hand - autograd|:   ", np.abs(by_hand - by_autograd).max())
 print("max |central - autograd|:", np.abs(by_central - by_autograd).max())
-assert np.allclose(by_hand, by_autograd, rtol=1e-12, atol=1e-12)
+assert np.abs(by_hand - by_autograd).max() < 1e-14  # "a few units in the last place"
 assert np.allclose(by_central, by_autograd, rtol=1e-7, atol=1e-9)
 
 # %% [markdown]
-# The hand-derived formula agrees with autograd to the last bit or two on 201 points.
+# The hand-derived formula agrees with autograd on all 201 points to within a few units
+# in the last place (differences of order $10^{-15}$ on values of order 1).
 # (Note the trick of calling `.backward()` on a *sum*: autograd needs a scalar to start
 # from, and because each output depends only on its own input, the gradient of the sum
 # with respect to $x_i$ is just $f'(x_i)$.)
@@ -241,7 +259,7 @@ assert np.allclose(by_central, by_autograd, rtol=1e-7, atol=1e-9)
 # dots show the path it took, taking big steps on the steep part and creeping in as the
 # slope flattens. The dashed lines are tangents, whose slopes are the values of $f'$.
 
-# %%
+# %% alt="Two stacked panels over x from -2 to 2. Top: the curve f(x), high on the left and falling to a minimum of zero near x = 0.775, with three dashed tangent lines and red dots marking the gradient descent steps crowding in towards the minimum. Bottom: the derivative f'(x) by hand, by autograd and by central differences lying on one curve, which crosses zero at the minimum, marked by a red vertical line"
 fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 6.5), sharex=True)
 ax1.plot(xs, f(xs), label="f(x)")
 for xp in (-0.6, 0.3, 1.4):
@@ -321,6 +339,18 @@ assert chain[0].startswith("Pow") and any(name.startswith("Tanh") for name in ch
 # non-linearity, `AddBackward` and `MulBackward` the linear step, and
 # `AccumulateGrad` the leaf that adds the result into `x.grad` ("accumulate" is why we
 # had to reset `x.grad = None` in the descent loop).
+#
+# Quick check: you run `f(x).backward()` twice, each time with a fresh forward pass and
+# without clearing `x.grad` in between. What does `x.grad` hold?
+#
+# - [ ] $f'(x)$, from the second call only
+# - [x] $2 f'(x)$, the two results added together
+# - [ ] $f''(x)$, the second derivative
+# - [ ] an error, because the graph was freed
+#
+# Why: each backward pass ends in `AccumulateGrad`, which adds into `.grad` rather than
+# overwriting it. The graph is freed only for a second backward through the *same*
+# forward pass; a fresh forward builds a new graph.
 #
 # ## Reading two autograd errors
 #
@@ -461,14 +491,15 @@ print(
 )
 print(f"central differences:  {calls_fd} forward evaluations,         {time_fd * 1e3:8.2f} ms")
 print("max |difference| between the two gradients:", (grad_fd - grad_auto).abs().max().item())
-assert calls_auto == 1 and calls_fd == 2 * n
+assert calls_auto == 1 and calls_fd == 2 * n == 4000  # "four thousand times fewer"
 assert torch.allclose(grad_fd, grad_auto, rtol=1e-5, atol=1e-9)
+assert time_fd / time_auto < calls_fd / calls_auto  # the time ratio is the smaller one
 
 # %% [markdown]
 # Same gradient, four thousand times fewer evaluations. (The wall-clock ratio printed
 # above is smaller than the evaluation ratio because each tiny evaluation is dominated
-# by fixed per-call overhead, the batching lesson of the previous lesson again; for a
-# real network it approaches the full ratio.)
+# by fixed per-call overhead, as the tensors lesson found for small matrix products; for
+# a real network it approaches the full ratio.)
 #
 # A cheaper way to *check* a large gradient, used in practice, is a *directional*
 # derivative: pick a random direction $d$, and compare the central difference of
@@ -503,19 +534,60 @@ assert math.isclose(directional.item(), (grad_auto @ d).item(), rel_tol=1e-6)
 #
 # 1. Why is the central difference more accurate than the forward difference for the
 #    same $h$? What happens to each when $h$ is made extremely small, and why?
+#
+#    Answer: in the Taylor expansions of $f(x+h)$ and $f(x-h)$ the $h^2 f''$ terms cancel
+#    in the central difference, leaving an error of order $h^2$, against order $h$ for the
+#    forward one. For very small $h$ both are ruined by rounding: $f(x+h)$ and $f(x)$
+#    agree in almost all their digits, the subtraction cancels them, and the error grows
+#    like $\varepsilon/h$. That is the left arm of each V in the plot.
+#
 # 2. Using the chain rule, write the derivative of $\sigma(a x^2 + c)$ where
 #    $\sigma(z) = 1/(1+e^{-z})$ and $\sigma'(z) = \sigma(z)(1-\sigma(z))$.
+#
+#    Answer: with $z = a x^2 + c$, the derivative is
+#    $\sigma(z)\,(1 - \sigma(z)) \cdot 2 a x$: the outer derivative at the inner value,
+#    times the inner derivative $dz/dx = 2ax$.
+#
 # 3. In `forward_and_backward`, why must the forward pass keep $v$? What would the
 #    backward pass have to do if it had thrown $v$ away?
+#
+#    Answer: two of the local derivatives are written in terms of it, $df/dv = 2(v - t)$
+#    and $dv/du = 1 - v^2$. Without it the backward pass would have to recompute $v$
+#    from $x$, running that part of the forward pass again: less memory for more
+#    computation, the trade that "gradient checkpointing" makes on purpose.
+#
 # 4. Why did we set `x.grad = None` inside the gradient descent loop? What would go
 #    wrong without it?
+#
+#    Answer: `backward()` adds into `.grad`. Without the reset, step $k$ would move by the
+#    sum of all derivatives so far instead of the current one. The stale sum keeps
+#    pushing in the old direction: here $x$ shoots past the minimum onto the flat
+#    right-hand tail, where the current slope is almost zero and cannot undo the sum, and
+#    it keeps drifting away. Try it: delete the line and print the path.
+#
 # 5. Why does calling `.backward()` on `f(x).sum()` give the element-wise derivatives
 #    $f'(x_i)$? For which kinds of functions would that trick *not* work?
+#
+#    Answer: $\partial \big(\sum_j f(x_j)\big) / \partial x_i = f'(x_i)$ because every
+#    other term $f(x_j)$ does not depend on $x_i$. The trick fails when outputs mix
+#    inputs, for example a softmax, a matrix product or subtracting the batch mean: the
+#    gradient of the sum is then a sum over a whole column of the Jacobian, not the one
+#    derivative you wanted.
+#
 # 6. For a model with one million parameters, how many loss evaluations does a
 #    central-difference gradient need, and how many forward/backward passes does
 #    autograd need?
+#
+#    Answer: two per parameter, so two million evaluations. Autograd needs one forward
+#    and one backward pass, whatever the number of parameters, just as our 2,000-parameter
+#    example needed 4,000 evaluations against one.
+#
 # 7. In the two-parameter neuron, why does $\partial L/\partial w$ contain $x_i$ while
 #    $\partial L/\partial b$ does not?
+#
+#    Answer: the chain rule multiplies the shared factor $g_i$ by the derivative of
+#    $w x_i + b$ with respect to each parameter: $x_i$ for $w$ (a weight's effect is
+#    scaled by its input) and $1$ for $b$.
 #
 # ## Further research
 #
