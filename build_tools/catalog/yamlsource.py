@@ -201,6 +201,7 @@ class _Builder:
 
 
 _NO_KEY = object()
+_UNCLOSED = re.compile(r"while (?:scanning|parsing) an? ((?:quoted|block) scalar|flow \w+)")
 
 
 def load_text(text: str, path: str) -> Located:
@@ -212,6 +213,12 @@ def load_text(text: str, path: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "invalid YAML"
+        opened = _UNCLOSED.search(exc.context or "")
+        if opened and exc.context_mark is not None:
+            # The parser gives up where the text ends or the next key begins; the mistake
+            # is where the construct that never closed began.
+            found = f" ({reason} at line {_position(mark)[0]})" if mark is not None else ""
+            mark, reason = exc.context_mark, f"this {opened.group(1)} is never closed{found}"
         if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
             reason = "a tab character; YAML is indented with spaces only"
         builder.fail(mark, f"YAML syntax error: {reason}")

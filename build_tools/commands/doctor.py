@@ -18,12 +18,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_tools.engines.mkdocs_config import PluginConfigError, load_plugin_config
 from build_tools.lessons.cache import Environment
 from build_tools.lessons.discovery import LessonError, discover_lessons
 from build_tools.lessons.execute import ExecuteOptions
 from build_tools.lessons.reexecution import directory_size, verdicts
 from build_tools.problems import display_path, print_problems
+from build_tools.settings import SettingsError, load_settings
 
 HELP = "report the environment and what would re-execute"
 MIN_PYTHON = (3, 10)
@@ -171,8 +171,8 @@ def _print(title: str, findings: list[Finding]) -> None:
 def run(args) -> int:
     root = Path.cwd()
     try:
-        settings = load_plugin_config(args.config).execute
-    except PluginConfigError as exc:
+        settings = load_settings(args.config).execute
+    except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     options = ExecuteOptions.from_settings(settings, root)

@@ -11,7 +11,6 @@ import re
 import sys
 from pathlib import Path
 
-from build_tools.engines.mkdocs_config import PluginConfigError, load_plugin_config
 from build_tools.lessons.discovery import LessonError, discover_lessons
 from build_tools.lessons.execute import (
     ExecuteOptions,
@@ -22,6 +21,7 @@ from build_tools.lessons.execute import (
 )
 from build_tools.lessons.report import SITE_REPORT, report_table
 from build_tools.problems import add_format_argument, default_format, print_problems
+from build_tools.settings import SettingsError, load_settings
 
 HELP = "execute lessons into the cache and write the execution report"
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
@@ -112,8 +112,8 @@ def run(args) -> int:
         shard = _parse_shard(args.shard)
         if args.jobs is not None and args.jobs < 1:
             raise ValueError("--jobs must be at least 1")
-        settings = load_plugin_config(args.config).execute
-    except (ValueError, PluginConfigError) as exc:
+        settings = load_settings(args.config).execute
+    except (ValueError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     root = Path.cwd()

@@ -12,10 +12,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from build_tools.engines.mkdocs_config import PluginConfigError, load_plugin_config
 from build_tools.links.model import CheckSettings
 from build_tools.links.pipeline import check, collect, report
 from build_tools.problems import add_format_argument, default_format, print_problems
+from build_tools.settings import SettingsError, load_settings
 
 HELP = "check catalog URLs and every link in a built site"
 
@@ -62,7 +62,11 @@ class UsageError(Exception):
 
 def settings_from(section, args) -> CheckSettings:
     """The plugin's ``linkcheck`` settings with the command-line flags applied over them."""
-    values = {name: section[name] for name in CheckSettings.__dataclass_fields__ if name in section}
+    values = {
+        name: getattr(section, name)
+        for name in CheckSettings.__dataclass_fields__
+        if hasattr(section, name)
+    }
     for name in ("exclude", "accept", "fail_on"):
         values[name] = tuple(values[name])
     for flag, field, _kind, minimum, _metavar, _text in LIMITS:
@@ -81,14 +85,12 @@ def settings_from(section, args) -> CheckSettings:
 
 def _site_url(mkdocs_yml: Path) -> str | None:
     """Where the site is published: links under it are internal, not external."""
-    from mkdocs.utils.yaml import yaml_load  # only needed when a site is checked
+    from build_tools.settings import load_project
 
     try:
-        with mkdocs_yml.open("rb") as handle:
-            data = yaml_load(handle) or {}
-    except Exception:  # an unreadable mkdocs.yml was already reported by load_plugin_config
+        return load_project(mkdocs_yml).site.site_url
+    except SettingsError:  # an unreadable mkdocs.yml was already reported by load_settings
         return None
-    return data.get("site_url") if isinstance(data, dict) else None
 
 
 def _inputs(args, config) -> tuple[Path | None, Path | None]:
@@ -106,10 +108,10 @@ def _inputs(args, config) -> tuple[Path | None, Path | None]:
 def run(args) -> int:
     fmt = args.format or default_format()
     try:
-        config = load_plugin_config(args.config)
+        config = load_settings(args.config)
         settings = settings_from(config.linkcheck, args)
         catalog, site = _inputs(args, config)
-    except (PluginConfigError, UsageError) as exc:
+    except (SettingsError, UsageError) as exc:
         print(f"linkcheck: {exc}", file=sys.stderr)
         return 2
     catalog_errors: tuple = ()

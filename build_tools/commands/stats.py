@@ -12,11 +12,11 @@ from pathlib import Path
 
 from build_tools.catalog.model import FREE, KINDS, CatalogError, load_catalog
 from build_tools.commands.options import add_catalog_argument
-from build_tools.engines.mkdocs_config import PluginConfigError, load_plugin_config
 from build_tools.lessons.discovery import LessonError, discover_lessons
 from build_tools.lessons.execute import ExecuteOptions, last_report_path
 from build_tools.lessons.report import format_seconds, load_report
 from build_tools.problems import add_format_argument, print_problems
+from build_tools.settings import SettingsError, load_settings
 
 HELP = "catalog and lesson statistics"
 
@@ -45,11 +45,11 @@ def run(args) -> int:
     try:
         catalog = load_catalog(args.catalog)
         lessons = discover_lessons(Path(args.lessons), Path.cwd())
-        settings = load_plugin_config(args.config).execute
+        settings = load_settings(args.config).execute
     except (CatalogError, LessonError) as exc:
         print_problems(exc.problems, args.format)
         return 1
-    except PluginConfigError as exc:
+    except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     resources = catalog.resources

@@ -30,7 +30,7 @@ from build_tools.problems import Problem
 MIN_QUESTIONS = 5
 MIN_RESEARCH = 2
 MIN_CHECKS = 1
-FORMAT = 2  # bump when the parsed form changes; part of the remembered files' key
+FORMAT = 3  # bump when the parsed form changes; part of the remembered files' key
 _CELL = re.compile(r"^# %%(.*)$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _NUMBERED = re.compile(r"^( {0,3})(\d+)[.)](\s+)(.*)$")
@@ -53,6 +53,7 @@ class Question:
     line: int
     hint: str = ""
     answer: str = ""
+    end: int = 0  # the last line that belongs to the question
 
     def card_id(self, lesson_id: str) -> str:
         """Stable while the question's text stays the same; a reworded question is new."""
@@ -77,6 +78,12 @@ class QuickCheck:
     tolerance: float = 0.0
     unit: str = ""
     why: str = ""
+    end: int = 0  # the last line that belongs to the check
+
+    def check_id(self, lesson_id: str) -> str:
+        """Stable while the prompt's words stay the same."""
+        words = " ".join(self.prompt.split()).lower()
+        return f"{lesson_id}#check-{hashlib.sha256(words.encode()).hexdigest()[:12]}"
 
     @property
     def kind(self) -> str:
@@ -142,58 +149,64 @@ def _join(lines: list[str]) -> str:
     return "\n".join([lines[0].strip(), *(x[cut:] for x in lines[1:])]) if lines else ""
 
 
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+TEACHING_SECTIONS = ("questions", "further research")
+
+
 class _Reader:
-    def __init__(self, lines: list[tuple[int, str]]):
+    """Reads teaching markup from (key, markdown line) pairs; keys are file lines when a
+    whole lesson is read, positions within a cell when one cell is rewritten."""
+
+    def __init__(self, lines: list[tuple[int, str]], section: str | None = None):
         self.lines = lines
         self.sections = Sections()
+        self.section = section  # the teaching section open after the last line read
 
     def problem(self, line: int, message: str) -> None:
         self.sections.problems.append((line, message))
 
     def read(self) -> Sections:
-        blocks: dict[str, list[tuple[int, str]]] = {}
-        current: list[tuple[int, str]] | None = None
+        blocks: dict[str, list[tuple[int, str]]] = {name: [] for name in TEACHING_SECTIONS}
         other: list[tuple[int, str]] = []
+        fence = ""
         for number, text in self.lines:
-            heading = _HEADING.match(text)
+            opened = _FENCE.match(text)
+            if fence:
+                if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                    fence = ""
+            elif opened:
+                fence = opened.group(1)
+            heading = None if fence or opened else _HEADING.match(text)
             if heading:
                 name = heading.group(2).strip().lower()
-                current = (
-                    blocks.setdefault(name, [])
-                    if name
-                    in (
-                        "questions",
-                        "further research",
-                    )
-                    else None
-                )
+                self.section = name if name in TEACHING_SECTIONS else None
                 other.append((number, ""))
                 continue
-            (current if current is not None else other).append((number, text))
-        self.questions(blocks.get("questions", []))
-        self.sections.research.extend(self.research(blocks.get("further research", [])))
+            (blocks[self.section] if self.section else other).append((number, text))
+        self.questions(blocks["questions"])
+        self.sections.research.extend(self.research(blocks["further research"]))
         self.checks(other)
         return self.sections
 
     # -- questions -------------------------------------------------------------------
 
     def questions(self, lines: list[tuple[int, str]]) -> None:
-        items: list[tuple[int, int, list[str]]] = []  # (line, content indent, lines)
+        items: list[list] = []  # [line, content indent, lines, last line]
         for number, text in lines:
             item = _NUMBERED.match(text)
             if item:
                 indent = len(item.group(1)) + len(item.group(2)) + 1 + len(item.group(3))
-                items.append((number, indent, [item.group(4)]))
+                items.append([number, indent, [item.group(4)], number])
             elif items and (not text.strip() or text.startswith(" ")):
                 items[-1][2].append(text)
+                if text.strip():
+                    items[-1][3] = number
             elif items and text.strip():
-                items.append((0, 0, []))  # the list has ended; the rest is prose
-                break
-        for number, indent, body in items:
-            if number:
-                self.question(number, [body[0], *(_dedent(x, indent) for x in body[1:])])
+                break  # the list has ended; the rest is prose
+        for number, indent, body, last in items:
+            self.question(number, [body[0], *(_dedent(x, indent) for x in body[1:])], last)
 
-    def question(self, line: int, body: list[str]) -> None:
+    def question(self, line: int, body: list[str], last: int = 0) -> None:
         parts: dict[str, list[str]] = {"question": []}
         order: list[str] = []
         current = "question"
@@ -218,7 +231,9 @@ class _Reader:
                 "this question has no answer: add an indented paragraph starting "
                 "'Answer:' or 'Hint:' under it",
             )
-        self.sections.questions.append(Question(text=text, line=line, hint=hint, answer=answer))
+        self.sections.questions.append(
+            Question(text=text, line=line, hint=hint, answer=answer, end=last or line)
+        )
 
     def research(self, lines: list[tuple[int, str]]) -> list[str]:
         items: list[str] = []
@@ -244,8 +259,10 @@ class _Reader:
 
     def check(self, line: int, first: str, lines: list[tuple[int, str]], index: int) -> int:
         prompt = [first]
+        last = line
         while index < len(lines) and lines[index][1].strip():
             prompt.append(lines[index][1])
+            last = lines[index][0]
             index += 1
         choices: list[list] = []
         numeric = None
@@ -280,6 +297,8 @@ class _Reader:
             elif mode == "why":
                 index += 1
                 break
+            if text.strip():
+                last = lines[index][0]
             index += 1
         prompt_text = _join(prompt)
         if not prompt_text:
@@ -301,6 +320,7 @@ class _Reader:
                 line=line,
                 choices=tuple(Choice(text.strip(), correct) for correct, text in choices),
                 why=_join(why),
+                end=last,
             )
         elif numeric is not None:
             value = float(numeric.group(1).replace(",", "").replace("_", ""))
@@ -308,7 +328,13 @@ class _Reader:
             tol = float(tolerance.replace(",", "").replace("_", "")) if tolerance else 0.0
             unit = (numeric.group(3) + " " + numeric.group(4)).strip()
             check = QuickCheck(
-                prompt=prompt_text, line=line, value=value, tolerance=tol, unit=unit, why=_join(why)
+                prompt=prompt_text,
+                line=line,
+                value=value,
+                tolerance=tol,
+                unit=unit,
+                why=_join(why),
+                end=last,
             )
         else:
             return index
@@ -319,6 +345,13 @@ class _Reader:
 def read_sections(source: str) -> Sections:
     """The teaching markup of a lesson's ``.py`` source."""
     return _Reader(markdown_lines(source)).read()
+
+
+def read_cell(markdown: str, section: str | None = None) -> tuple[Sections, str | None]:
+    """The teaching markup of one markdown cell, keyed by line index within the cell, and
+    the teaching section still open at its end (``section`` is the one open before it)."""
+    reader = _Reader(list(enumerate(markdown.split("\n"))), section)
+    return reader.read(), reader.section
 
 
 def _to_json(sections: Sections) -> dict:

@@ -197,8 +197,15 @@ CASES = [
     (
         "yaml-syntax",
         catalog_yaml() + "oops: [1, 2\n",
-        BASE_LINES + resource_yaml().count("\n") + 2,
-        "YAML syntax error",
+        BASE_LINES + resource_yaml().count("\n") + 1,
+        "YAML syntax error: this flow sequence is never closed",
+    ),
+    (
+        # The parser only notices at the end of the file; the quote opened on the title.
+        "unclosed-quote",
+        two_resources(resource_yaml(title='"First course'), resource_yaml(rid="second-course")),
+        FIRST + TITLE,
+        "YAML syntax error: this quoted scalar is never closed",
     ),
     (
         "tab-indent",

@@ -1,0 +1,260 @@
+"""The project's settings, read from ``mkdocs.yml`` without an engine.
+
+Both engines read ``mkdocs.yml`` (Zensical reads the MkDocs format too), so it stays the one
+place for settings: the site's own keys (``site_url``, ``docs_dir``, ``nav`` ...) and the
+``tdl`` entry under ``plugins`` with its ``execute`` and ``linkcheck`` sections. This module
+reads both with PyYAML alone, so commands such as ``linkcheck`` start quickly and behave
+exactly as the build does; the MkDocs plugin validates its settings through the same
+:func:`settings_from_mapping`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from build_tools.links.model import VERDICTS, CheckSettings
+
+_LINKS = CheckSettings()  # the link checker's defaults live with its settings
+
+
+@dataclass(frozen=True)
+class ExecuteSettings:
+    """Lesson execution (see :mod:`build_tools.lessons.execute`)."""
+
+    enabled: bool = True
+    jobs: int = 0  # kernels at once; 0 means one per CPU core
+    cell_timeout: float = 120
+    lesson_timeout: float = 600
+    cache_dir: str = ".cache/tdl"
+    # Longer text outputs are shortened on the page (the downloadable notebook keeps all).
+    output_lines: int = 60
+    # Branch holding the published site, where Colab finds the executed notebooks.
+    colab_branch: str = "gh-pages"
+
+
+@dataclass(frozen=True)
+class LinkcheckSettings:
+    """Link checking: politeness, patience, exclusions and the cache (flags override these)."""
+
+    enabled: bool = True
+    exclude: tuple[str, ...] = ()  # regexes; matching URLs are 'skipped'
+    accept: tuple[int, ...] = ()  # extra statuses that count as ok
+    fail_on: tuple[str, ...] = tuple(_LINKS.fail_on)
+    max_concurrency: int = _LINKS.max_concurrency
+    host_concurrency: int = _LINKS.host_concurrency
+    host_interval_ms: float = _LINKS.host_interval_ms
+    timeout_s: float = _LINKS.timeout_s
+    retries: int = _LINKS.retries
+    retry_wait_s: float = _LINKS.retry_wait_s
+    max_retry_after_s: float = _LINKS.max_retry_after_s
+    max_redirects: int = _LINKS.max_redirects
+    check_external_fragments: bool = _LINKS.check_external_fragments
+    cache_ttl_hours: float = _LINKS.cache_ttl_hours
+    cache: str = ".cache/tdl/links.json"
+    user_agent: str = _LINKS.user_agent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The ``tdl`` settings of a project."""
+
+    catalog: str = "resources.yml"
+    lessons_dir: str = "lessons"  # under docs_dir
+    # The generated source tree every engine renders (git-ignored).
+    generated_dir: str = "generated"
+    execute: ExecuteSettings = field(default_factory=ExecuteSettings)
+    linkcheck: LinkcheckSettings = field(default_factory=LinkcheckSettings)
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """The engine-neutral keys of ``mkdocs.yml`` that the core needs."""
+
+    site_name: str = ""
+    site_url: str | None = None
+    repo_url: str | None = None
+    edit_uri: str | None = None
+    docs_dir: str = "docs"
+    site_dir: str = "site"
+    use_directory_urls: bool = True
+    nav: list | None = None  # a hand-written nav; None when the core builds it
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """Everything read from one ``mkdocs.yml``: its path, the site keys, the tdl settings."""
+
+    path: Path
+    site: SiteSettings
+    tdl: Settings
+
+    @property
+    def root(self) -> Path:
+        return self.path.resolve().parent
+
+
+class SettingsError(Exception):
+    """mkdocs.yml could not be read, or the tdl settings in it are invalid."""
+
+
+_CHOICES = {("linkcheck", "fail_on"): VERDICTS}
+_SECTIONS = {"ExecuteSettings": ExecuteSettings, "LinkcheckSettings": LinkcheckSettings}
+
+
+def _check(value: Any, kind: Any, where: str) -> Any:
+    """``value`` converted to the field type ``kind`` (a string annotation), or an error."""
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        raise SettingsError(f"{where}: expected true or false, got {value!r}")
+    if kind == "int":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise SettingsError(f"{where}: expected an integer, got {value!r}")
+    if kind == "float":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise SettingsError(f"{where}: expected a number, got {value!r}")
+    if kind == "str":
+        if isinstance(value, str):
+            return value
+        raise SettingsError(f"{where}: expected a string, got {value!r}")
+    if kind.startswith("tuple["):
+        item = kind[len("tuple[") : -len(", ...]")]
+        if not isinstance(value, list):
+            raise SettingsError(f"{where}: expected a list, got {value!r}")
+        return tuple(_check(v, item, f"{where}[{i}]") for i, v in enumerate(value))
+    raise AssertionError(kind)
+
+
+def _section(cls, data: Any, where: str):
+    if data is None:
+        return cls()
+    if not isinstance(data, dict):
+        raise SettingsError(f"{where}: expected a mapping of settings, got {data!r}")
+    known = {f.name: f for f in fields(cls)}
+    values = {}
+    for key, value in data.items():
+        if key not in known:
+            names = ", ".join(known)
+            raise SettingsError(f"{where}.{key}: unknown setting (known: {names})")
+        kind = known[key].type
+        if kind in _SECTIONS:
+            values[key] = _section(_SECTIONS[kind], value, f"{where}.{key}")
+            continue
+        values[key] = _check(value, kind, f"{where}.{key}")
+        choices = _CHOICES.get((where.rsplit(".", 1)[-1], key))
+        if choices:
+            wrong = [v for v in values[key] if v not in choices]
+            if wrong:
+                raise SettingsError(
+                    f"{where}.{key}: {wrong[0]!r} is not one of {', '.join(choices)}"
+                )
+    return cls(**values)
+
+
+def settings_from_mapping(data: Any, where: str = "tdl") -> Settings:
+    """Validated settings from the plugin's mapping in mkdocs.yml (defaults for None)."""
+    return _section(Settings, data, where)
+
+
+# -- reading mkdocs.yml --------------------------------------------------------------------
+
+
+def _loader():
+    import yaml
+
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        """Safe YAML that understands MkDocs' ``!ENV`` and passes over Python tags."""
+
+    def env(loader, node):
+        if isinstance(node, yaml.ScalarNode):
+            names, default = [loader.construct_scalar(node)], None
+        else:
+            items = loader.construct_sequence(node)
+            names, default = items[:-1], items[-1]
+        for name in names:
+            if name in os.environ:
+                return yaml.safe_load(os.environ[name])
+        return default
+
+    def other(loader, suffix, node):
+        return None  # e.g. !!python/name:...: an engine resolves it; the core never needs it
+
+    Loader.add_constructor("!ENV", env)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", other)
+    Loader.add_multi_constructor("!", other)
+    return Loader
+
+
+def _merge(parent: Any, child: Any) -> Any:
+    """MkDocs' INHERIT: mappings merge key by key, anything else is replaced."""
+    if isinstance(parent, dict) and isinstance(child, dict):
+        merged = dict(parent)
+        for key, value in child.items():
+            merged[key] = _merge(parent.get(key), value) if key in parent else value
+        return merged
+    return child
+
+
+def read_yaml_config(path: Path) -> dict:
+    """The mapping in an mkdocs.yml, with INHERIT resolved."""
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_loader()) or {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot read: {exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SettingsError(f"{where}: {problem}") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path}: expected a mapping of settings")
+    parent = data.pop("INHERIT", None)
+    if isinstance(parent, str):
+        data = _merge(read_yaml_config(path.parent / parent), data)
+    return data
+
+
+def plugin_mapping(plugins: Any) -> dict | None:
+    """The ``tdl`` entry of an mkdocs.yml ``plugins`` list or mapping; None when absent."""
+    if isinstance(plugins, dict):
+        return plugins.get("tdl") or {} if "tdl" in plugins else None
+    for entry in plugins or []:
+        if entry == "tdl":
+            return {}
+        if isinstance(entry, dict) and "tdl" in entry:
+            return entry["tdl"] or {}
+    return None
+
+
+def load_project(mkdocs_yml: str | Path = "mkdocs.yml") -> ProjectConfig:
+    """The project described by an mkdocs.yml (defaults everywhere when it is absent)."""
+    path = Path(mkdocs_yml)
+    data = read_yaml_config(path) if path.is_file() else {}
+    site = SiteSettings(
+        site_name=str(data.get("site_name") or ""),
+        site_url=data.get("site_url") or None,
+        repo_url=data.get("repo_url") or None,
+        edit_uri=data.get("edit_uri"),
+        docs_dir=str(data.get("docs_dir") or "docs"),
+        site_dir=str(data.get("site_dir") or "site"),
+        use_directory_urls=data.get("use_directory_urls", True) is not False,
+        nav=data.get("nav") or None,
+    )
+    try:
+        tdl = settings_from_mapping(plugin_mapping(data.get("plugins")))
+    except SettingsError as exc:
+        raise SettingsError(f"{path}: invalid 'tdl' plugin settings: {exc}") from None
+    return ProjectConfig(path=path, site=site, tdl=tdl)
+
+
+def load_settings(mkdocs_yml: str | Path = "mkdocs.yml") -> Settings:
+    """The tdl settings of an mkdocs.yml (defaults when the file is absent)."""
+    return load_project(mkdocs_yml).tdl
