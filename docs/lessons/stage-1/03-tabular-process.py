@@ -96,8 +96,9 @@ X_train, X_test, y_train, y_test = train_test_split(
 )
 quick = HistGradientBoostingClassifier(random_state=SEED).fit(X_train, y_train)
 quick_acc = quick.score(X_test, y_test)
-print(f"gradient-boosted trees, test accuracy: {quick_acc:.1%}")
-assert quick_acc > 0.9
+print(f"gradient-boosted trees, test accuracy: {quick_acc:.1%} on {len(y_test)} test rows")
+assert (len(y_train), len(y_test)) == (426, 143)
+assert 0.96 < quick_acc < 0.99
 
 # %% [markdown]
 # About 98% on the first try, with default settings. It is tempting to stop here, or to
@@ -132,11 +133,20 @@ assert quick_acc > 0.9
 counts = np.bincount(y)
 print(f"{len(y)} masses: {counts[1]} malignant, {counts[0]} benign")
 print(f"always answering 'benign' would be right {counts[0] / len(y):.1%} of the time")
+assert (len(y), counts[1]) == (569, 212) and 0.62 < counts[0] / len(y) < 0.64
 
 # %% [markdown]
 # A model that always says "benign" is right about 63% of the time and finds none of the
 # cancers. That is the floor for accuracy, and it is why accuracy alone can flatter a
 # model on imbalanced data.
+#
+# Quick check: what is the recall on malignant masses of the model that always says
+# "benign"?
+#
+# Answer: 0 %
+#
+# Why: recall is the fraction of the malignant masses that the model flags, and this model
+# flags none of the 212, however good its 63% accuracy looks.
 #
 # Finally, be honest about where the data comes from: 569 patients from one hospital in
 # Wisconsin, collected in the early 1990s, with a single imaging procedure. A model
@@ -153,12 +163,15 @@ print(f"always answering 'benign' would be right {counts[0] / len(y):.1%} of the
 # Look at the data before transforming it. Two questions matter for most models: are any
 # values missing, and are the columns on wildly different scales?
 
-# %%
+# %% alt="Three histograms of training rows, benign against malignant: on worst concave points and worst area the two classes overlap only in a narrow band, while on mean texture they overlap a lot"
 names = data.feature_names
 print("missing values:", int(np.isnan(X_train).sum()))
 spread = X_train.max(axis=0) - X_train.min(axis=0)
 for i in [np.argmax(spread), np.argmin(spread)]:
     print(f"{names[i]:>28}: from {X_train[:, i].min():9.4f} to {X_train[:, i].max():9.4f}")
+assert int(np.isnan(X_train).sum()) == 0
+assert names[np.argmax(spread)] == "worst area" and 3500 < spread.max() < 4500
+assert names[np.argmin(spread)] == "fractal dimension error" and 0.015 < spread.min() < 0.025
 
 fig, axes = plt.subplots(1, 3, figsize=(11, 3))
 for ax, name in zip(axes, ["worst concave points", "worst area", "mean texture"], strict=True):
@@ -195,6 +208,17 @@ plt.show()
 # pipeline is fitted, it computes the scaling from exactly the rows it is being fitted on.
 # Cross-validation below fits it afresh on every fold, so no fold ever sees statistics from
 # the rows it is evaluated on.
+#
+# Quick check: during cross-validation of `scaled(model)`, where do the means and standard
+# deviations used to scale the held-out fold come from?
+#
+# - [ ] from all 569 rows
+# - [ ] from the held-out fold itself
+# - [x] from the training folds of that split only
+# - [ ] from the test set
+#
+# Why: the pipeline is fitted on the training folds alone, scaler included, and then
+# applies that fitted scaling to the held-out fold, exactly as it will later scale new data.
 
 
 # %%
@@ -221,7 +245,7 @@ def scaled(model):
 #   (XGBoost and LightGBM are popular libraries built on the same idea);
 # - a **support vector machine** with its default radial kernel;
 # - a small **neural network**: one hidden layer of 32 units, the tabular cousin of the
-#   digit network from the previous lesson.
+#   digit network from the first lesson.
 #
 # One train/validation split would give a noisy verdict, because with a few hundred rows
 # a handful of lucky or unlucky examples moves accuracy by several points. **Cross-
@@ -245,20 +269,30 @@ candidates = {
 cv = RepeatedStratifiedKFold(n_splits=5, n_repeats=2, random_state=SEED)
 scores, seconds = {}, {}
 for name, model in candidates.items():
-    start = time.perf_counter()
+    # CPU time of this process rather than wall-clock time: on a busy machine the wall
+    # clock also counts time spent waiting for other programs.
+    start = time.process_time()
     scores[name] = cross_val_score(model, X_train, y_train, cv=cv, scoring="accuracy")
-    seconds[name] = time.perf_counter() - start
+    seconds[name] = time.process_time() - start
     print(
-        f"{name:>14}: {scores[name].mean():.3f} ± {scores[name].std():.3f}   ({seconds[name]:.1f} s)"
+        f"{name:>14}: {scores[name].mean():.3f} ± {scores[name].std():.3f}"
+        f"   ({seconds[name]:.2f} s of CPU time)"
     )
 
 dummy_cv = scores["dummy"].mean()
+mean_score = {name: scores[name].mean() for name in candidates}
+leaders = ["logistic", "neural net", "SVM", "k-neighbours"]
 for name in candidates:
     if name != "dummy":
-        assert scores[name].mean() > dummy_cv + 0.25, name
-assert scores["boosted trees"].mean() > 0.94
+        assert mean_score[name] > dummy_cv + 0.25, name
+assert max(mean_score, key=mean_score.get) == "logistic"
+assert all(0.965 < mean_score[name] < 0.99 for name in leaders)
+assert max(mean_score[n] for n in leaders) - min(mean_score[n] for n in leaders) < 0.012
+assert mean_score["tree"] + 0.02 < min(mean_score["forest"], mean_score["boosted trees"])
+assert 0.94 < mean_score["boosted trees"] < min(mean_score[name] for name in leaders)
+assert all(0.007 < scores[name].std() < 0.016 for name in leaders)
 
-# %%
+# %% alt="Box plots of the ten held-out fold accuracies of each model, sorted from worst to best, with a dashed line for the dummy baseline near 0.63: every model sits far above it, the single tree lowest at about 0.92, and logistic regression, the neural network, the SVM and k-nearest neighbours close together near 0.98 with overlapping boxes"
 order = sorted(scores, key=lambda name: scores[name].mean())
 plt.figure(figsize=(9, 4))
 plt.boxplot([scores[name] for name in order])
@@ -276,9 +310,10 @@ plt.show()
 # - **Every real model beats the dummy by more than 25 percentage points.** The features
 #   carry real information, as the histograms promised.
 # - **The best models are close together.** Logistic regression, the neural network, the
-#   SVM and k-nearest neighbours all land between 97% and 98%, and their boxes overlap: the
-#   differences between them are about the size of the fold-to-fold noise. Do not crown a
-#   winner on a 0.3-point difference in a table like this.
+#   SVM and k-nearest neighbours all land at about 97 to 98%, within about a point of each
+#   other, and their boxes overlap: the differences between them are about the size of the
+#   fold-to-fold noise (a standard deviation of one to one and a half points). Do not crown
+#   a winner on a 0.3-point difference in a table like this.
 # - **Simple can win.** The single decision tree is clearly weaker than the ensembles of
 #   trees, but the linear model is at the very top and the boosted trees sit a little
 #   below the leading group. With a few hundred rows and features that each
@@ -288,10 +323,20 @@ plt.show()
 #   usually pull ahead, but here the data does not reward them. The lesson is not "linear
 #   beats boosting"; it is that you find out by measuring.
 #
-# The printed times matter too: the forest, the boosted trees and the neural network take
-# ten to twenty times longer to cross-validate than logistic regression. Here that is a
-# second or two; on a real data set it can be hours, and a slower model must earn its cost.
-#
+# The printed times matter too: the forest, the boosted trees and the neural network each
+# take more than ten times the CPU time of logistic regression to cross-validate (the
+# ratios are printed below; their exact values vary from machine to machine). Here that is
+# a few seconds at most; on a real data set it can be hours, and a slower model must earn
+# its cost.
+
+# %%
+for name in ["forest", "boosted trees", "neural net"]:
+    ratio = seconds[name] / seconds["logistic"]
+    print(f"{name:>14}: {ratio:4.0f} times the CPU time of logistic regression")
+    assert ratio > 10, name
+assert max(seconds.values()) < 10
+
+# %% [markdown]
 # ## Step 4: improve results
 #
 # We tune two candidates: the leader, logistic regression, and the boosted trees, which are
@@ -305,7 +350,7 @@ plt.show()
 # cautious models; a large `C` lets the weights grow to fit the training rows closely.
 # Plotting the cross-validated accuracy against `C` shows both failure modes at once.
 
-# %%
+# %% alt="Training-fold and held-out accuracy of logistic regression against C on a log axis from 0.001 to 100: both are lowest, near 0.88, at the far left, the held-out curve forms a wide plateau near 0.98 around C = 1 and then dips slightly, while the training curve keeps rising towards 1"
 C_values = np.logspace(-3, 2, 11)
 search_logistic = GridSearchCV(
     scaled(LogisticRegression(max_iter=5000)),
@@ -327,6 +372,13 @@ plt.tight_layout()
 plt.show()
 best_C = search_logistic.best_params_["logisticregression__C"]
 print(f"best C = {best_C:.3g}, cross-validated accuracy {search_logistic.best_score_:.3f}")
+train_curve, held_out_curve = result["mean_train_score"], result["mean_test_score"]
+best = int(np.argmax(held_out_curve))
+assert np.isclose(best_C, 1.0)
+assert 0.86 < held_out_curve[0] < train_curve[0] < 0.9  # underfitting: both drop
+assert held_out_curve[0] < held_out_curve[best] - 0.08
+assert held_out_curve[best] - max(held_out_curve[best - 1], held_out_curve[best + 1]) < 0.005
+assert train_curve[-1] > train_curve[best] and held_out_curve[-1] < held_out_curve[best]
 
 # %% [markdown]
 # With very small `C` the model is so constrained that both training and held-out accuracy
@@ -351,10 +403,18 @@ search_boosting = GridSearchCV(
 print("boosted trees, best settings:", search_boosting.best_params_)
 print(f"boosted trees, cross-validated accuracy {search_boosting.best_score_:.3f}")
 print(f"logistic regression, cross-validated accuracy {search_logistic.best_score_:.3f}")
+tuning_gain = search_boosting.best_score_ - mean_score["boosted trees"]
+lead = search_logistic.best_score_ - search_boosting.best_score_
+print(
+    f"tuning gain for the boosted trees {tuning_gain:+.3f}; logistic regression ahead by {lead:.3f}"
+)
+assert 0 < tuning_gain < 0.01
+assert 0.008 < lead < 0.022
 
 # %% [markdown]
-# Tuning helps the boosted trees by a fraction of a point, not enough to catch logistic
-# regression, which stays about a point and a half ahead. Even if the two had tied, the
+# Tuning helps the boosted trees by a fraction of a point (compared with their default
+# settings in the spot-check), not enough to catch logistic regression, which stays about
+# a point and a half ahead. Even if the two had tied, the
 # sensible choice would be the same: when candidates are this close, prefer the one that is
 # simpler, faster and easier to explain. We choose logistic regression.
 #
@@ -370,7 +430,7 @@ print(f"logistic regression, cross-validated accuracy {search_logistic.best_scor
 # that did not see that row. We then sweep the threshold and watch recall (cancers caught)
 # against precision (flags that were real cancers).
 
-# %%
+# %% alt="Recall and precision for the malignant class, from cross-validation on the training rows, against the decision threshold from 0.05 to 0.95: recall falls and precision rises as the threshold grows; a dotted line marks the default 0.5 and a dashed line the chosen threshold of 0.16, where recall is higher and precision lower"
 chosen = scaled(LogisticRegression(C=best_C, max_iter=5000))
 proba_cv = cross_val_predict(
     chosen,
@@ -389,6 +449,9 @@ print(f"chosen threshold: {threshold:.2f}")
 print(f"at 0.50: recall {recalls[45]:.3f}, precision {precisions[45]:.3f}")
 i = int(np.argmin(np.abs(thresholds - threshold)))
 print(f"at {threshold:.2f}: recall {recalls[i]:.3f}, precision {precisions[i]:.3f}")
+assert np.isclose(thresholds[45], 0.5) and recalls[i] >= 0.97 > recalls[i + 1]
+assert np.isclose(threshold, 0.16)
+assert recalls[i] > recalls[45] and precisions[i] < precisions[45]
 
 plt.figure(figsize=(6.5, 3.3))
 plt.plot(thresholds, recalls, label="recall (cancers caught)")
@@ -407,6 +470,16 @@ plt.show()
 # and human one, and in a real project you would make it with the people who bear the
 # consequences. Here we take the highest threshold that still catches 97% of the cancers
 # in cross-validation.
+#
+# Quick check: if we lowered the threshold further, from 0.16 to 0.05, what could happen to
+# the recall on malignant masses?
+#
+# - [ ] it could fall
+# - [x] it could only rise or stay the same
+# - [ ] it would have to stay exactly the same
+#
+# Why: every mass flagged at 0.16 is still flagged at 0.05, so no cancer that was caught is
+# lost; at most some more are caught, along with more false alarms.
 #
 # ## Step 5: present results
 #
@@ -427,23 +500,27 @@ default_acc = accuracy_score(y_test, default_pred)
 final_acc = accuracy_score(y_test, test_pred)
 final_recall = recall_score(y_test, test_pred)
 print(f"{len(y_test)} test masses, {y_test.sum()} of them malignant")
+missed, alarms = {}, {}
 for label, pred in [
     ("dummy baseline", dummy_pred),
     ("model, threshold 0.50", default_pred),
     (f"model, threshold {threshold:.2f}", test_pred),
 ]:
-    missed = int(((pred == 0) & (y_test == 1)).sum())
-    alarms = int(((pred == 1) & (y_test == 0)).sum())
+    missed[label] = int(((pred == 0) & (y_test == 1)).sum())
+    alarms[label] = int(((pred == 1) & (y_test == 0)).sum())
     print(
         f"{label:>22}: accuracy {accuracy_score(y_test, pred):.1%}, "
-        f"cancers missed {missed:2d}, false alarms {alarms:2d}"
+        f"cancers missed {missed[label]:2d}, false alarms {alarms[label]:2d}"
     )
 print(f"gain over the baseline: {default_acc - dummy_acc:+.1%} accuracy at threshold 0.5")
-assert default_acc > dummy_acc + 0.3
-assert final_acc > dummy_acc + 0.2
+assert y_test.sum() == 53 and 0.98 < default_acc < 0.99
+assert 0.35 < default_acc - dummy_acc < 0.37
+assert (missed["model, threshold 0.50"], alarms["model, threshold 0.50"]) == (2, 0)
+assert (missed["model, threshold 0.16"], alarms["model, threshold 0.16"]) == (1, 10)
+assert 0.055 < default_acc - final_acc < 0.07  # the chosen threshold costs about six points
 assert final_recall >= recall_score(y_test, default_pred) and final_recall > 0.95
 
-# %%
+# %% alt=["Two two-by-two confusion matrices of the final model on the 143 test masses: at threshold 0.50, 90 benign and 51 malignant are right, 2 cancers are missed and there are no false alarms; at the chosen threshold 0.16, 52 cancers are caught and 1 missed, with 10 false alarms", "Horizontal bars of the ten largest weights of the final logistic regression: nine are positive, pushing towards malignant, led by radius error, worst radius and worst symmetry; the only negative one is compactness error"]
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
 for ax, pred, title in [
     (axes[0], default_pred, "threshold 0.50"),
@@ -473,6 +550,20 @@ plt.xlabel("weight (positive pushes towards malignant)")
 plt.title("The ten largest weights of the final model")
 plt.tight_layout()
 plt.show()
+
+top_names = [names[i] for i in top]
+negative = [names[i] for i in top if coefs[i] < 0]
+compactness = list(names).index("compactness error")
+mean_malignant = X_train[y_train == 1, compactness].mean()
+mean_benign = X_train[y_train == 0, compactness].mean()
+print("negative weights among the ten largest:", negative)
+print(f"compactness error, training rows: malignant {mean_malignant:.3f}, benign {mean_benign:.3f}")
+assert negative == ["compactness error"]
+assert {"radius error", "worst radius", "worst area", "worst perimeter", "area error"} <= set(
+    top_names
+)
+assert {"worst concave points", "worst texture", "worst symmetry"} <= set(top_names)
+assert round(mean_malignant, 3) == 0.032 and round(mean_benign, 3) == 0.021
 
 # %% [markdown]
 # The confusion matrices are what you would show first: on 143 masses the model never saw,
@@ -529,20 +620,76 @@ plt.show()
 #
 # 1. Why did we split off the test set before looking at the data closely, and what goes
 #    wrong if you repeatedly check the test score while trying out ideas?
+#
+#    Answer: So that every decision (features, algorithm, settings, threshold) is made
+#    without it, and the final score is an honest estimate for new data. Each time you keep
+#    an idea because the test score went up, you fit your choices a little more to those
+#    143 rows, and the test set slowly becomes training data whose score flatters the model.
+#
 # 2. What does the dummy classifier score, and why is accuracy alone a misleading metric
 #    for this data set?
+#
+#    Answer: About 63%, the share of benign masses, while finding none of the cancers
+#    (recall 0). Because the classes are imbalanced, a useless model already looks
+#    respectable on accuracy, and accuracy counts a missed cancer and a false alarm as the
+#    same mistake although their costs are very different.
+#
 # 3. Why does standardising the features matter for k-nearest neighbours and logistic
 #    regression but not for decision trees?
+#
+#    Answer: k-nearest neighbours measures distances, in which a column spanning about four
+#    thousand units (worst area) would drown one spanning two hundredths; linear models
+#    train and regularise better when all inputs have similar ranges. A tree only asks
+#    threshold questions about one column at a time ("worst area above 880?"), and
+#    rescaling a column just rescales the threshold, so its splits do not change.
+#
 # 4. What leak does a pipeline prevent during cross-validation? Describe what would happen
 #    if we standardised all 569 rows before splitting.
+#
+#    Answer: It keeps the statistics of the held-out rows out of training: the scaler is
+#    fitted on the training folds only. Standardising all 569 rows first would compute the
+#    means and standard deviations partly from the test rows and held-out folds, so the
+#    model would be trained with a little information about exactly the rows it is scored
+#    on, and its scores would be slightly optimistic.
+#
 # 5. Why do we use repeated cross-validation instead of a single validation split, and how
 #    should the spread of the fold scores affect which model you choose?
+#
+#    Answer: With a few hundred rows one split is noisy: a handful of lucky or unlucky rows
+#    moves accuracy by several points. Ten fold scores per model give a mean and a spread;
+#    here the fold-to-fold standard deviation (one to one and a half points) was larger than
+#    the differences between the four leaders, so they are effectively tied and the
+#    simplest, fastest one is the sensible choice.
+#
 # 6. In the validation curve for `C`, what happens on the far left, and what does the gap
 #    between training and held-out accuracy on the right tell you?
+#
+#    Answer: On the far left (C = 0.001) the regularisation is so strong that both training
+#    and held-out accuracy drop to about 88%: the model underfits. On the right the training
+#    accuracy keeps rising towards 100% while the held-out accuracy falls slightly: the
+#    growing gap is the model fitting details of its training rows that do not carry over.
+#
 # 7. What are precision and recall for the malignant class? Why did we lower the decision
 #    threshold, and who should decide how far?
+#
+#    Answer: Recall is the fraction of malignant masses the model flags; precision is the
+#    fraction of flagged masses that really are malignant. Missing a cancer is much worse
+#    than a false alarm, so we traded precision for recall: on the test set the threshold
+#    0.16 missed one cancer instead of two, at the price of ten false alarms. How far to go
+#    is a medical and human decision for the people who bear the consequences, not a
+#    statistical one.
+#
 # 8. Gradient-boosted trees are often the strongest method on tabular data. Why might they
 #    fail to beat logistic regression here?
+#
+#    Hint: think about the number of rows, and about what the histograms showed for single
+#    features.
+#
+#    Answer: The table is small (426 training rows) and several features each separate the
+#    classes well on their own, so a weighted sum of standardised features already captures
+#    most of the signal. Boosting's strength, modelling interactions and sharp
+#    non-linearities, has little to find here and more room to fit noise; even tuned, it
+#    stayed about a point and a half behind.
 #
 # ## Further research
 #
