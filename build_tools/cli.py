@@ -15,6 +15,8 @@ COMMANDS = {
     "check": "validate the catalog and the lessons' front matter",
     "schema": "print the catalog JSON Schema",
     "execute": "execute lessons into the cache and write the execution report",
+    "prepare": "write the generated source tree (validate, execute lessons, render pages)",
+    "build": "build the site with MkDocs or Zensical",
     "linkcheck": "check catalog URLs and every link in a built site",
     "fmt": "format resources.yml canonically",
     "new-lesson": "create a lesson from the template",

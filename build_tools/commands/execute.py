@@ -14,11 +14,11 @@ from pathlib import Path
 from build_tools.lessons.discovery import LessonError, discover_lessons
 from build_tools.lessons.execute import (
     ExecuteOptions,
-    Progress,
     execute_lessons,
     last_report_path,
     select_shard,
 )
+from build_tools.lessons.progress import TerminalProgress
 from build_tools.lessons.report import SITE_REPORT, report_table
 from build_tools.problems import add_format_argument, default_format, print_problems
 from build_tools.settings import SettingsError, load_settings
@@ -41,51 +41,6 @@ def add_arguments(parser) -> None:
     parser.add_argument("--site", default="site", help="site folder for _reports/execution.json")
     parser.add_argument("--config", default="mkdocs.yml", help="mkdocs.yml with the settings")
     add_format_argument(parser)
-
-
-class _TerminalProgress(Progress):
-    """A progress bar on a terminal; one line per finished lesson elsewhere (CI logs)."""
-
-    def __init__(self) -> None:
-        from rich.console import Console
-
-        self.console = Console(stderr=True)
-        self.bar = None
-
-    def start(self, total: int) -> None:
-        if not total:
-            return
-        if self.console.is_terminal:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-            self.bar = Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=self.console,
-                transient=True,
-            )
-            self.bar.start()
-            self.task = self.bar.add_task("executing", total=total)
-        else:
-            self.console.print(f"executing {total} lesson(s)")
-
-    def started(self, lesson) -> None:
-        if self.bar is not None:
-            self.bar.update(self.task, description=f"executing {lesson.id}")
-
-    def finished(self, run) -> None:
-        line = f"{run.status:7} {run.path} ({run.seconds or 0:.1f} s, {run.device or '-'})"
-        if self.bar is not None:
-            self.bar.console.print(line, highlight=False)
-            self.bar.advance(self.task)
-        else:
-            self.console.print(line, highlight=False)
-
-    def stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 def _parse_shard(text: str | None) -> tuple[int, int] | None:
@@ -130,7 +85,7 @@ def run(args) -> int:
         print("error: no lessons selected", file=sys.stderr)
         return 1
     options = ExecuteOptions.from_settings(settings, root, jobs=args.jobs, force=args.force)
-    report = execute_lessons(lessons, options, root, progress=_TerminalProgress())
+    report = execute_lessons(lessons, options, root, progress=TerminalProgress())
     from rich.console import Console
 
     console = Console()

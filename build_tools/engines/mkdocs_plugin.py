@@ -1,33 +1,67 @@
-"""The ``tdl`` MkDocs plugin: validates the catalog and lessons, adds the generated pages.
+"""The ``tdl`` MkDocs plugin: a thin adapter that lets MkDocs render what the core prepared.
 
-One event method per concern; the work itself lives in plain functions in ``catalog``,
-``lessons`` and ``pages``.
+The core (:func:`build_tools.prepare.prepare`) validates the catalog and lessons, executes
+the lessons (cached) and writes the generated tree; the plugin hands that tree to MkDocs:
+
+- pre-build: prepare (a problem or a failing lesson stops the build, naming the file, the
+  line and the cell), list the reader's assets and the theme overrides, set the nav, and
+  point the build at a staging folder so a failed build keeps the last good site;
+- files: add the tree's generated files (pages, lesson pages with their images and
+  downloads, redirects, assets) beside the hand-written pages MkDocs found itself, and
+  drop the lessons' ``.py`` sources, which are published beside their pages instead;
+- post-page: pages lose their template indentation;
+- post-build: the staging folder replaces the site;
+- serve: the catalog is watched as well as ``docs/``.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from build_tools.catalog.model import Catalog, CatalogError, load_catalog
 from build_tools.engines.mkdocs_config import TdlPluginConfig
-from build_tools.engines.mkdocs_notebooks import NotebookSite
-from build_tools.lessons.discovery import Lesson, LessonError, cross_check, discover_lessons
 from build_tools.lessons.page_parts import squeeze_whitespace
-from build_tools.links.cache import load_link_results
-from build_tools.links.report import render_link_health_markdown
-from build_tools.problems import display_path, format_problems
+from build_tools.lessons.progress import TerminalProgress
+from build_tools.prepare import Prepared, PrepareError, prepare
+from build_tools.problems import format_problems
+from build_tools.settings import ProjectConfig, SettingsError, SiteSettings, settings_from_mapping
 from build_tools.site import reader_assets
-from build_tools.site.lesson_extras import decorate_lesson_page
-from build_tools.site.pages import SiteModel, build_nav, generated_pages
 from build_tools.site.publish import AtomicSite
 
 log = logging.getLogger("mkdocs.plugins.tdl")
-LINKS_PAGE = "reports/links.md"
+
+
+def _project(plugin_config, config) -> ProjectConfig:
+    try:
+        tdl = settings_from_mapping(dict(plugin_config))
+    except SettingsError as exc:
+        raise PluginError(f"invalid 'tdl' plugin settings: {exc}") from None
+    site = SiteSettings(
+        site_name=config.site_name,
+        site_url=config.site_url,
+        repo_url=config.repo_url,
+        edit_uri=config.edit_uri,
+        docs_dir=config.docs_dir,
+        site_dir=config.site_dir,
+        use_directory_urls=config.use_directory_urls,
+        nav=config.nav,
+    )
+    return ProjectConfig(path=Path(config.config_file_path or "mkdocs.yml"), site=site, tdl=tdl)
+
+
+def strict_warnings_pending() -> bool:
+    """True when ``--strict`` counted warnings: MkDocs aborts right after post-build."""
+    from mkdocs.utils import CountHandler
+
+    return any(
+        isinstance(handler, CountHandler) and handler.get_counts()
+        for handler in logging.getLogger("mkdocs").handlers
+    )
 
 
 class TdlPlugin(BasePlugin[TdlPluginConfig]):
@@ -36,134 +70,74 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.catalog: Catalog | None = None
-        self.lessons: list[Lesson] = []
-        self.model: SiteModel | None = None
-        self.links: dict = {}
-        self.assets: dict[str, bytes] = {}
-        self._user_nav = False
-        self.notebooks: NotebookSite | None = None
-        self.site = AtomicSite()
+        self.prepared: Prepared | None = None
+        self.site = AtomicSite(aborting=strict_warnings_pending)
         self.dirty = False
 
-    # -- paths -----------------------------------------------------------------------------
-
-    def _root(self, config) -> Path:
-        return Path(config.config_file_path or ".").resolve().parent
-
-    def catalog_path(self, config) -> Path:
-        return self._root(config) / self.config.catalog
-
-    def lessons_path(self, config) -> Path:
-        return Path(config.docs_dir) / self.config.lessons_dir
-
-    # -- events ----------------------------------------------------------------------------
-
     def on_startup(self, *, command, dirty) -> None:
-        self.command = command
         self.dirty = dirty
-
-    def on_config(self, config):
-        """Load and validate the catalog and lessons; stop the build with located errors."""
-        root = self._root(config)
-        catalog_file = self.catalog_path(config)
-        shown = display_path(catalog_file, root)
-        problems = []
-        try:
-            self.catalog = load_catalog(catalog_file, shown)
-        except CatalogError as exc:
-            problems += exc.problems
-        try:
-            self.lessons = discover_lessons(self.lessons_path(config), root)
-        except LessonError as exc:
-            problems += exc.problems
-            self.lessons = []
-        if self.catalog is not None:
-            problems += cross_check(self.lessons, self.catalog, root)
-        if problems:
-            raise PluginError("the catalog or lessons have problems:\n" + format_problems(problems))
-        self.links = {}
-        if self.config.linkcheck.enabled:  # catalog entries show their link's last verdict
-            self.links = load_link_results(root / self.config.linkcheck.cache)
-        self.notebooks = NotebookSite(self.config.execute, root, self.lessons)
-        self.model = SiteModel.build(
-            self.catalog,
-            self.lessons,
-            links=self.links,
-            sections_cache=self.notebooks.options.cache_root / "sections",
-        )
-        # Joined once a build: the URLs listed now carry the digest of the files written later.
-        self.assets = reader_assets.bundles()
-        reader_assets.add_to_config(config, self.assets)
-        self._user_nav = config.nav is not None
-        self.notebooks.configure(config)
-        return config
-
-    def on_files(self, files: Files, config) -> Files:
-        """Add the generated pages (home, stages, catalog) as virtual files."""
-        existing = {f.src_uri for f in files}
-        for page in generated_pages(self.model, existing):
-            files.append(File.generated(config, page.src_uri, content=page.content))
-        for asset in reader_assets.asset_files(config, existing, self.assets):
-            files.append(asset)
-        report = self.notebooks.report_page() if self.notebooks else None
-        if report is not None and report.src_uri not in existing:
-            files.append(File.generated(config, report.src_uri, content=report.content))
-        if LINKS_PAGE not in existing and self.config.linkcheck.enabled:
-            # The last link check's verdicts, as cached by ``python -m build_tools linkcheck``
-            # and read once in on_config.
-            health = render_link_health_markdown(self.links)
-            files.append(File.generated(config, LINKS_PAGE, content=health))
-        if not self._user_nav:
-            config.nav = build_nav(self.model, {f.src_uri for f in files})
-        return files
-
-    # -- executed lessons and the atomic site (notebook_site, atomic_site) ----------------
 
     @event_priority(100)  # before anything writes to site_dir
     def on_pre_build(self, config) -> None:
-        """Build into a staging folder; execute every lesson, or take it from the cache."""
+        project = _project(self.config, config)
+        progress = TerminalProgress(emit=log.info, show_cached=True)
+        try:
+            self.prepared = prepare(project, progress=progress)
+        except PrepareError as exc:
+            details = format_problems(exc.problems) if exc.problems else ""
+            message = (
+                str(exc)
+                if str(exc).startswith("lesson execution failed")
+                else (f"{exc}:\n{details}" if details else str(exc))
+            )
+            raise PluginError(message) from None
+        log.info(self.prepared.summary())
+        self._configure(config)
         if not self.dirty:  # a dirty build updates the existing site in place
             self.site.begin(config)
-        self.notebooks.execute()
 
-    @event_priority(50)  # before mkdocs-jupyter reads the page's source
-    def on_pre_page(self, page, config, files):
-        """Render a lesson from its executed notebook instead of its ``.py`` source."""
-        self.notebooks.use_executed(page)
-        return page
+    def _configure(self, config) -> None:
+        prepared = self.prepared
+        theme_dir = str(reader_assets.theme_dir())
+        if theme_dir not in config.theme.dirs:
+            # A project's own custom_dir stays first: its overrides win over ours.
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
+        present = {
+            str(item).split("?")[0] for item in [*config.extra_css, *config.extra_javascript]
+        }
+        config.extra_css.extend(u for u in prepared.css if u.split("?")[0] not in present)
+        config.extra_javascript.extend(u for u in prepared.js if u.split("?")[0] not in present)
+        if prepared.nav is not None:
+            config.nav = prepared.nav
 
-    def on_page_content(self, html, page, config, files):
-        """Light lesson pages: the site's own markup, images as files, downloads and runtime."""
-        return self.notebooks.page_content(html, page, config)
-
-    @event_priority(50)  # before the search plugin indexes the page
-    def _search_view(self, context, page, config, nav) -> None:
-        self.notebooks.show_search_view(page)
-
-    @event_priority(-50)  # after it
-    def _page_view(self, context, page, config, nav) -> None:
-        self.notebooks.show_page_view(page)
-
-    @event_priority(-60)  # after the page has its own HTML back
-    def _lesson_extras(self, context, page, config, nav) -> None:
-        """Prerequisites, previous/next and "mark as done" on lesson pages."""
-        decorate_lesson_page(page, nav, self.model)
-
-    on_page_context = CombinedEvent(_search_view, _page_view, _lesson_extras)
+    def on_files(self, files: Files, config) -> Files:
+        """The tree's generated files join the hand-written ones; lesson sources leave."""
+        prepared = self.prepared
+        sources = {f"{p}" for p in prepared.lesson_sources.values()}
+        for file in list(files):
+            if file.src_uri in sources:
+                files.remove(file)
+        for rel in prepared.generated:
+            if files.get_file_from_path(rel) is not None:
+                continue
+            file = File(
+                rel,
+                src_dir=str(prepared.docs),
+                dest_dir=config.site_dir,
+                use_directory_urls=config.use_directory_urls,
+            )
+            # "Edit this page" opens the lesson's source; other generated pages have none.
+            file.edit_uri = prepared.lesson_sources.get(rel)
+            files.append(file)
+        return files
 
     def on_post_page(self, output, page, config):
         """Pages without their template indentation."""
         return squeeze_whitespace(output)
 
-    def _publish_lessons(self, config) -> None:
-        self.notebooks.publish(config)
-
     @event_priority(-100)  # after every plugin has written its files
-    def _publish_site(self, config) -> None:
+    def on_post_build(self, config) -> None:
         self.site.commit()
-
-    on_post_build = CombinedEvent(_publish_lessons, _publish_site)
 
     def on_build_error(self, error) -> None:
         """Keep the last good site: drop the staging folder."""
@@ -171,5 +145,24 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
 
     def on_serve(self, server, config, builder):
         """Rebuild when the catalog changes, not only when docs/ does."""
-        server.watch(str(self.catalog_path(config)))
+        root = Path(config.config_file_path or ".").resolve().parent
+        server.watch(str(root / self.config.catalog))
         return server
+
+
+def build_site(config_file: str | Path = "mkdocs.yml", strict: bool = True) -> int:
+    """``mkdocs build`` exactly as its command line runs it (logging included); its exit
+    status: 0 on success, 1 on a failed build."""
+    from mkdocs.__main__ import cli
+
+    args = ["build", "--config-file", str(config_file)]
+    if strict:
+        args.append("--strict")
+    try:
+        cli.main(args=args, prog_name="mkdocs", standalone_mode=False)
+    except SystemExit as exc:  # MkDocs exits 1 on a build error, after printing it
+        return int(exc.code or 0)
+    except Exception as exc:  # click's usage errors
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    return 0

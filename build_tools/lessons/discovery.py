@@ -62,8 +62,9 @@ class Lesson:
 
     @property
     def doc_path(self) -> str:
-        """Path of the source under docs/, e.g. ``lessons/stage-1/01-digits.py``."""
-        return f"lessons/{self.id}.py"
+        """Path of the lesson's page in the site's source, e.g. ``lessons/stage-1/01-digits.md``
+        (rendered from ``lessons/stage-1/01-digits.py``)."""
+        return f"lessons/{self.id}.md"
 
     def data_files(self) -> list[Path]:
         return [self.path.parent / name for name in self.meta.data]

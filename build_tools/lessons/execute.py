@@ -111,6 +111,8 @@ class Progress:
 
     def finished(self, run: LessonRun) -> None: ...
 
+    def cached(self, run: LessonRun) -> None: ...
+
     def stop(self) -> None: ...
 
 
@@ -417,6 +419,9 @@ def execute_lessons(
     jobs = options.job_count()
     previous = _previous_seconds(options)
     pending.sort(key=lambda item: -previous.get(item[0].id, float("inf")))
+    for run in runs.values():
+        if run.ok:
+            progress.cached(run)
     progress.start(len(pending))
     try:
         if pending:

@@ -1,15 +1,12 @@
-"""What a lesson page shows besides the notebook: shortened outputs, downloads, Colab, runtime.
+"""Small parts of a lesson page: shortened outputs, the Colab address, the runtime sentence,
+and the whitespace squeeze every finished page goes through.
 
-The page renders a copy of the executed notebook whose long text outputs are shortened
-(the downloadable notebook keeps them whole); above the notebook sits a bar with the
-downloads, an "Open in Colab" link and the runtime and device from the execution report.
+Long text outputs are shortened on the page (the downloadable notebook keeps them whole).
 """
 
 from __future__ import annotations
 
-import json
 import re
-from html import escape
 from urllib.parse import quote
 
 from build_tools.lessons.report import LessonRun, format_memory, format_seconds
@@ -39,19 +36,6 @@ def _text(value) -> str:
     return "".join(value) if isinstance(value, list) else value
 
 
-def page_notebook(executed: bytes, max_lines: int) -> bytes:
-    """The copy of an executed notebook that the page renders: long text outputs shortened."""
-    nb = json.loads(executed)
-    for cell in nb.get("cells", []):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream":
-                output["text"] = shorten_text(_text(output.get("text", "")), max_lines)
-            elif "text/plain" in output.get("data", {}) and len(output["data"]) == 1:
-                data = output["data"]
-                data["text/plain"] = shorten_text(_text(data["text/plain"]), max_lines)
-    return (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-
-
 def colab_url(repo_url: str | None, branch: str, site_path: str) -> str | None:
     """Colab opens notebooks from GitHub: the executed notebook on the published branch."""
     found = _GITHUB.match((repo_url or "").strip())
@@ -70,43 +54,6 @@ def run_sentence(run: LessonRun | None) -> str:
     device = (run.device or "cpu").upper()
     memory = f", peak memory {format_memory(run.peak_memory_mb)}" if run.peak_memory_mb else ""
     return f"Executed when the site was built: {format_seconds(run.seconds)} on {device}{memory}."
-
-
-def lesson_bar(
-    notebook_name: str | None, script_name: str, colab: str | None, run: LessonRun | None
-) -> str:
-    """The HTML bar placed under a lesson's title (no notebook link when not executed)."""
-    links = []
-    if notebook_name:
-        links.append(
-            f'<a class="md-button" href="{escape(notebook_name)}" download>'
-            "Download notebook (.ipynb)</a>"
-        )
-    links.append(
-        f'<a class="md-button" href="{escape(script_name)}" download>Download script (.py)</a>'
-    )
-    if colab:
-        links.append(
-            f'<a class="md-button" href="{escape(colab)}" target="_blank" rel="noopener">'
-            "Open in Colab</a>"
-        )
-    data = ""
-    if run is not None and run.seconds is not None:
-        data = f' data-seconds="{run.seconds:.1f}" data-device="{escape(run.device or "cpu")}"'
-    return (
-        f'<div class="tdl-lesson-bar"{data}>'
-        + "".join(links)
-        + f'<p class="tdl-lesson-run">{escape(run_sentence(run))}</p></div>'
-    )
-
-
-def insert_after_title(page_html: str, fragment: str) -> str:
-    """Put ``fragment`` right after the first ``</h1>``, or first when there is none."""
-    end = page_html.find("</h1>")
-    if end < 0:
-        return fragment + page_html
-    end += len("</h1>")
-    return page_html[:end] + fragment + page_html[end:]
 
 
 _VERBATIM = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)

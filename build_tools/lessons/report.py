@@ -135,8 +135,11 @@ class ExecutionReport:
             generated=data.get("generated", ""),
         )
 
+    def to_json_text(self) -> str:
+        return json.dumps(self.to_json(), indent=2) + "\n"
+
     def write(self, path: Path) -> None:
-        atomic_write(path, (json.dumps(self.to_json(), indent=2) + "\n").encode())
+        atomic_write(path, self.to_json_text().encode())
 
 
 def load_report(path: Path) -> ExecutionReport | None:

@@ -237,6 +237,26 @@ def review_page(model: SiteModel) -> GeneratedPage:
     return GeneratedPage(uri, content)
 
 
+REPORT_PAGE = "reports/execution.md"
+links_page = GeneratedPage("reports/links.md", "")  # content: the link checker's cache
+
+
+def execution_report_page(report) -> GeneratedPage:
+    """The "Execution report" page: every lesson's status, time, device and cache use."""
+    from build_tools.lessons.report import SITE_REPORT, format_memory, format_seconds
+
+    content = render(
+        "execution_report.md.j2",
+        report=report,
+        summary=report.summary(),
+        url_to=lambda run: relative_url(f"lessons/{run.id}.md", REPORT_PAGE),
+        seconds=format_seconds,
+        memory=format_memory,
+        json_url=posixpath.relpath(SITE_REPORT.as_posix(), "reports/execution"),
+    )
+    return GeneratedPage(REPORT_PAGE, content)
+
+
 def generated_pages(model: SiteModel, existing: set[str]) -> list[GeneratedPage]:
     """All virtual pages; a hand-written file with the same path wins."""
     pages = [home_page(model), catalog_page(model), review_page(model)]

@@ -13,11 +13,10 @@ partial that would call a third party (Material's repository facts from the GitH
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from importlib.resources import files as package_files
 from pathlib import Path
-
-from mkdocs.structure.files import File
 
 SITE_DIR = "assets/tdl"
 # Joined in this order: catalog.js uses the progress store that progress.js defines, math.js
@@ -56,14 +55,6 @@ def _joined(names: tuple[str, ...], separator: bytes) -> bytes:
     return separator.join(parts) + b"\n"
 
 
-def bundles() -> dict[str, bytes]:
-    """The joined files by their name under ``assets/tdl``."""
-    return {
-        SCRIPT_BUNDLE: _joined(SCRIPTS, b"\n;\n"),
-        STYLE_BUNDLE: _joined(STYLESHEETS, b"\n"),
-    }
-
-
 def _digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()[:10]
 
@@ -72,32 +63,41 @@ def _url(name: str, content: bytes) -> str:
     return f"{SITE_DIR}/{name}?v={_digest(content)}"
 
 
-def add_to_config(config, joined: dict[str, bytes]) -> None:
-    """List the assets in ``extra_css`` and ``extra_javascript`` and put the theme override
-    (``assets/theme``) ahead of the theme, once however often called. ``joined`` is this
-    build's :func:`bundles`."""
-    theme_dir = str(_source("theme"))
-    if theme_dir not in config.theme.dirs:
-        # A project's own custom_dir stays first: its overrides win over ours.
-        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
-    present = {str(item).split("?")[0] for item in [*config.extra_css, *config.extra_javascript]}
-    stylesheets = {STYLE_BUNDLE: joined[STYLE_BUNDLE], KATEX_CSS: _source(KATEX_CSS).read_bytes()}
-    for name, content in stylesheets.items():
-        if f"{SITE_DIR}/{name}" not in present:
-            config.extra_css.append(_url(name, content))
-    if f"{SITE_DIR}/{SCRIPT_BUNDLE}" not in present:
-        config.extra_javascript.append(_url(SCRIPT_BUNDLE, joined[SCRIPT_BUNDLE]))
+def bundles(site_data: dict | None = None) -> dict[str, bytes]:
+    """The joined files by their name under ``assets/tdl``; ``site_data`` (what the
+    scripts need to know of this site, such as the ids renamed lessons had) opens the
+    script bundle as ``window.TDL_SITE``."""
+    prelude = b""
+    if site_data:
+        payload = json.dumps(site_data, sort_keys=True, separators=(",", ":"))
+        prelude = b"window.TDL_SITE=" + payload.replace("</", "<\\/").encode() + b";\n"
+    return {
+        SCRIPT_BUNDLE: prelude + _joined(SCRIPTS, b"\n;\n"),
+        STYLE_BUNDLE: _joined(STYLESHEETS, b"\n"),
+    }
 
 
-def asset_files(config, existing: set[str], joined: dict[str, bytes]) -> list[File]:
-    """The assets as files of the build (a file of the same path under docs/ wins);
-    ``joined`` is the same :func:`bundles` that :func:`add_to_config` listed."""
-    files = [
-        File.generated(config, f"{SITE_DIR}/{name}", content=content)
-        for name, content in joined.items()
+def stylesheet_urls(joined: dict[str, bytes]) -> list[str]:
+    """What pages list in ``extra_css``, each URL carrying its content's digest."""
+    return [
+        _url(STYLE_BUNDLE, joined[STYLE_BUNDLE]),
+        _url(KATEX_CSS, _source(KATEX_CSS).read_bytes()),
     ]
-    files += [
-        File.generated(config, f"{SITE_DIR}/{name}", abs_src_path=str(_source(name)))
-        for name in (KATEX_CSS, *STATIC)
-    ]
-    return [file for file in files if file.src_uri not in existing]
+
+
+def script_urls(joined: dict[str, bytes]) -> list[str]:
+    """What pages list in ``extra_javascript``."""
+    return [_url(SCRIPT_BUNDLE, joined[SCRIPT_BUNDLE])]
+
+
+def asset_files(joined: dict[str, bytes]) -> dict[str, bytes | Path]:
+    """Every asset by its path in the site: the bundles' bytes, the shipped files' paths."""
+    files: dict[str, bytes | Path] = {f"{SITE_DIR}/{name}": data for name, data in joined.items()}
+    for name in (KATEX_CSS, *STATIC):
+        files[f"{SITE_DIR}/{name}"] = _source(name)
+    return files
+
+
+def theme_dir() -> Path:
+    """Template overrides that go ahead of the theme's own."""
+    return _source("theme")

@@ -33,7 +33,7 @@ def _fold(kind: str, label: str, markdown: str) -> str:
 def card(question: Question, number: int, lesson_id: str) -> str:
     """One question as a review card (an ``li`` of the cards list)."""
     parts = [
-        f'<li class="tdl-card" value="{number}" data-tdl-card="{_attr(question.card_id(lesson_id))}" markdown>',
+        f'<li class="tdl-card" value="{number}" data-tdl-card="{_attr(question.card_id(lesson_id))}" markdown="block">',
         f'<div class="tdl-card__question" markdown>\n\n{question.text}\n\n</div>',
     ]
     if question.hint:

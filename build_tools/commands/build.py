@@ -1,0 +1,52 @@
+"""``build --engine mkdocs|zensical``: build the site with either engine, strictly.
+
+``mkdocs`` runs ``mkdocs build --strict`` (the ``tdl`` plugin prepares the tree inside it);
+``zensical`` prepares the tree, then lets Zensical render it. Both leave the last good
+``site/`` in place when anything fails.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from build_tools.commands.prepare import add_arguments as add_prepare_arguments
+
+HELP = "build the site with MkDocs or Zensical"
+ENGINES = ("mkdocs", "zensical")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--engine", choices=ENGINES, default="mkdocs", help="default: mkdocs")
+    parser.add_argument(
+        "--no-strict", action="store_true", help="do not treat the engine's warnings as errors"
+    )
+    add_prepare_arguments(parser)
+
+
+def run(args) -> int:
+    if args.engine == "mkdocs":
+        if args.jobs is not None or args.force:
+            print(
+                "error: --jobs and --force apply to --engine zensical; for MkDocs use "
+                "'python -m build_tools execute' first",
+                file=sys.stderr,
+            )
+            return 2
+        from build_tools.engines.mkdocs_plugin import build_site
+
+        return build_site(args.config, strict=not args.no_strict)
+    from build_tools.commands.prepare import prepare_from_args
+    from build_tools.engines.zensical_build import EngineError, build
+
+    prepared = prepare_from_args(args)
+    if isinstance(prepared, int):
+        return prepared
+    try:
+        built = build(prepared, strict=not args.no_strict)
+    except EngineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"zensical: {built.pages} pages in {built.seconds:.1f} s -> {built.site}", file=sys.stderr
+    )
+    return 0

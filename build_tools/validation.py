@@ -1,0 +1,50 @@
+"""Validate a project: the catalog, every lesson's front matter and teaching markup.
+
+One function serves ``check`` and every build, so a build refuses exactly what ``check``
+reports: catalog problems, lesson front matter, lessons against the catalog, questions
+without answers, malformed quick checks, plots without alt text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from build_tools.problems import Problem, display_path
+
+
+@dataclass
+class Validated:
+    """What validation read (None/empty where it could not) and every problem found."""
+
+    catalog: object | None = None
+    lessons: list = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def validate_project(catalog_path: Path, lessons_dir: Path | None, root: Path) -> Validated:
+    """Read and check everything; all problems at once, sorted by file and line."""
+    from build_tools.catalog.model import CatalogError, load_catalog
+    from build_tools.lessons.discovery import LessonError, cross_check, discover_lessons
+    from build_tools.lessons.teaching import figure_problems, section_problems
+
+    found = Validated()
+    try:
+        found.catalog = load_catalog(catalog_path, display_path(catalog_path, root))
+    except CatalogError as exc:
+        found.problems += exc.problems
+    if lessons_dir is None:
+        return found
+    try:
+        found.lessons = discover_lessons(lessons_dir, root)
+    except LessonError as exc:
+        found.problems += exc.problems
+        return found
+    if found.catalog is not None:
+        found.problems += cross_check(found.lessons, found.catalog, root)
+    for lesson in found.lessons:
+        shown = display_path(lesson.path, root)
+        found.problems += section_problems(lesson.path, shown)
+        found.problems += figure_problems(lesson.path, shown)
+    found.problems.sort()
+    return found
