@@ -169,10 +169,11 @@ assert 4 < linear_losses[-1] / mlp_losses[-1] < 7  # "about five times lower"
 # which uses no training at all, it removes most of the remaining errors. The honest
 # comparison is with the linear model trained by the same loop: on this small and easy
 # data set a hidden layer buys little, and the two land within about a point of each
-# other, a difference of a few of the 450 test images, too small to name a winner. A
-# baseline that is hard to beat is worth knowing about before you spend effort on a
-# bigger model. Gains from depth need harder problems or better architectures, as the
-# convolutions lesson will show; here our interest is in *how* the network is trained.
+# other, a difference of a handful of the 450 test images at most, too small to name a
+# winner. A baseline that is hard to beat is worth knowing about before you spend effort
+# on a bigger model. Gains from depth need harder problems or better architectures, as
+# the convolutions lesson will show; here our interest is in *how* the network is
+# trained.
 # The loss curves show what the hidden layer does buy: the MLP starts higher, drops below
 # the linear model within a few epochs and ends about five times lower, a capacity to fit
 # that pays off on harder tasks.
