@@ -341,9 +341,9 @@ assert max(seconds.values()) < 10
 #
 # We tune two candidates: the leader, logistic regression, and the boosted trees, which are
 # the strongest default for tabular data in general and deserve a fair chance with tuned
-# settings before we set them aside. Tuning means searching over *hyperparameters*, the settings chosen before
-# training rather than learned from data, and scoring each setting by cross-validation on
-# the training rows (never on the test set).
+# settings before we set them aside. Tuning means searching over *hyperparameters*, the
+# settings chosen before training rather than learned from data, and scoring each setting by
+# cross-validation on the training rows (never on the test set).
 #
 # Logistic regression has essentially one: `C`, the inverse strength of its
 # *regularisation*, a penalty that keeps the weights small. A small `C` forces simple,

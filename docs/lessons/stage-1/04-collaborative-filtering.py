@@ -104,6 +104,13 @@ train_idx, valid_idx = order[:n_train], order[n_train:]
 print(f"{len(stars)} ratings: {n_train} for training, {len(valid_idx)} held out")
 print(f"only {len(stars) / (n_users * n_films):.1%} of all user-film pairs are rated")
 print("stars 1..5:", np.bincount(stars.astype(int), minlength=6)[1:])
+print(
+    f"ratings per user: median {np.median(ratings_per_user):.0f}, "
+    f"{(ratings_per_user <= 3).sum()} users with 2 or 3, {(ratings_per_user >= 100).sum()} with 100+"
+)
+assert len(stars) / (n_users * n_films) < 0.08
+assert 15 <= np.median(ratings_per_user) <= 35 and ratings_per_user.min() == 2
+assert (ratings_per_user <= 3).sum() >= 30 and (ratings_per_user >= 100).sum() >= 10
 
 # %% [markdown]
 # Less than 8% of the possible user-film pairs have a rating. The task is to fill in the
@@ -115,7 +122,9 @@ print("stars 1..5:", np.bincount(stars.astype(int), minlength=6)[1:])
 # Here is the model. It keeps a table of 8 numbers per user and 8 per film. Its predicted
 # rating is an overall average, plus the user's bias, plus the film's bias, plus the dot
 # product of the user's and the film's 8 numbers. Training adjusts all those numbers by
-# gradient descent, exactly like the digit network of the previous lesson.
+# gradient descent, exactly like the digit network of the first lesson. One detail matters
+# later: the weight-decay `penalty` (explained below) is computed over the training ratings,
+# like the error, so it only charges the users and films that those ratings involve.
 
 
 # %%
@@ -185,7 +194,7 @@ model = DotProductBias(n_users, n_films).to(DEVICE)
 history = train(model)
 model_rmse = history[-1, 1]
 print(f"held-out RMSE: {model_rmse:.3f} stars")
-assert model_rmse < 0.7
+assert 0.55 < model_rmse < 0.65
 
 # %% [markdown]
 # The model's predictions on ratings it never saw are off by about 0.6 stars on average
@@ -214,13 +223,14 @@ print(f"user {user} rated {ratings_per_user[user]} films; hidden genre affinitie
 for name, value in zip(genre_names, true_affinity, strict=True):
     print(f"  {name:>12}: {value:+.2f}")
 print("top recommendations:")
-for film, score in zip(*recommend(model, user), strict=True):
+top_films, top_scores = recommend(model, user)
+for film, score in zip(top_films, top_scores, strict=True):
     print(f"  film {film:3d} ({genre_names[genre[film]]}), predicted {score:.2f} stars")
+assert (genre[top_films] == np.argmax(true_affinity)).all()  # all from the favoured genre
 
-# %% [markdown]
-# The model has never been told the genres, yet its suggestions for this user come from the
-# genre their hidden taste favours. It worked that out from ratings alone, by noticing which
-# films tend to be liked by the same people.
+# %% [markdown] The model has never been told the genres, yet all five suggestions for this
+# user come from the genre their hidden taste favours. It worked that out from ratings
+# alone, by noticing which films tend to be liked by the same people.
 #
 # ## Is 0.6 stars good? Two baselines
 #
@@ -247,8 +257,9 @@ print(
     f"our model     RMSE {model_rmse:.3f}  "
     f"({1 - model_rmse / film_mean_rmse:.0%} lower than the film mean)"
 )
-assert film_mean_rmse < global_rmse
-assert model_rmse < film_mean_rmse - 0.25
+assert film_mean_rmse < global_rmse < film_mean_rmse + 0.1  # only a little better
+assert round(global_rmse, 2) == 1.01 and round(film_mean_rmse, 2) == 0.95
+assert 0.33 < 1 - model_rmse / film_mean_rmse < 0.45
 
 # %% [markdown]
 # The film mean improves on the global mean only a little: knowing which films are good
@@ -258,9 +269,26 @@ assert model_rmse < film_mean_rmse - 0.25
 # people.
 #
 # How much better could anyone do? We generated the data, so we know there is noise of
-# 0.4 stars on every rating, plus the rounding to whole stars: even a model that knew every
-# hidden taste perfectly would have an RMSE of roughly 0.5. Our model closes most of the gap
-# between the film mean and that floor.
+# 0.4 stars on every rating, plus the rounding to whole stars. We can even compute the
+# floor: predict each held-out rating from the hidden tastes and biases themselves, without
+# the noise.
+
+# %%
+noise_free = np.clip(
+    3.3 + user_bias[users] + film_bias[films] + (user_taste[users] * film_taste[films]).sum(axis=1),
+    1,
+    5,
+)
+oracle_rmse = np.sqrt(((noise_free[valid_idx] - target) ** 2).mean())
+gap_closed = (film_mean_rmse - model_rmse) / (film_mean_rmse - oracle_rmse)
+print(f"a model that knew every hidden taste: RMSE {oracle_rmse:.3f}")
+print(f"our model closes {gap_closed:.0%} of the gap between the film mean and that floor")
+assert 0.45 < oracle_rmse < 0.55
+assert gap_closed > 0.7
+
+# %% [markdown]
+# Even a model that knew every hidden taste perfectly would have an RMSE of roughly 0.5.
+# Our model closes most of the gap between the film mean and that floor.
 #
 # ## Opening the box
 #
@@ -282,6 +310,14 @@ print("lookup equals one-hot matrix product:", torch.allclose(via_matmul, via_lo
 assert torch.allclose(via_matmul, via_lookup)
 
 # %% [markdown]
+# Quick check: how many trainable numbers does `nn.Embedding(600, 8)`, the table of user
+# embeddings, hold?
+#
+# Answer: 4800
+#
+# Why: one row of 8 numbers for each of the 600 users, 600 × 8.
+
+# %% [markdown]
 # ### What do the embeddings and the biases each contribute?
 #
 # The model has two parts: the biases (a general rating level for each user and each film)
@@ -295,7 +331,7 @@ assert torch.allclose(via_matmul, via_lookup)
 # an extreme value on the strength of two or three ratings. Without it, the model can
 # memorise the training ratings. Plotting both errors during training shows what happens.
 
-# %%
+# %% alt="Training error (dotted) and held-out error (solid) in stars over 150 epochs for three models, with a dashed line for the film-mean baseline near 0.95: biases only ends just below the baseline with its two curves close together; embeddings without weight decay reach their best held-out error around epoch 40 and then climb while their training error keeps falling towards 0.3; embeddings with weight decay settle lowest, near 0.59"
 torch.manual_seed(0)
 biases_only = DotProductBias(n_users, n_films, use_embeddings=False).to(DEVICE)
 history_biases = train(biases_only)
@@ -309,9 +345,18 @@ print(
     f"(training RMSE {history_no_decay[-1, 0]:.3f})"
 )
 print(f"embeddings, decay 0.1    RMSE {model_rmse:.3f}  (training RMSE {history[-1, 0]:.3f})")
-assert history_biases[-1, 1] < film_mean_rmse
+best_epoch = int(np.argmin(history_no_decay[:, 1]))
+print(f"without decay the held-out error is lowest at epoch {best_epoch + 1} of {len(history)}")
+assert film_mean_rmse - 0.1 < history_biases[-1, 1] < film_mean_rmse  # a little below
+assert history_biases[-1, 1] - history_biases[-1, 0] < 0.1  # its two errors stay close
 assert model_rmse < history_biases[-1, 1] - 0.2
+assert 25 <= best_epoch + 1 <= 60  # its best held-out error comes after about 40 epochs
+assert history_no_decay[-1, 1] > history_no_decay[best_epoch, 1] + 0.1
+assert history_no_decay[-1, 0] < 0.35 and 0.75 < history_no_decay[-1, 1] < 0.9
+assert 0.89 < history_biases[-1, 1] < 0.94
+assert history_no_decay[-1, 0] < history_no_decay[best_epoch, 0] - 0.05  # training keeps falling
 assert history_no_decay[-1, 1] > model_rmse + 0.1
+assert history[19, 1] < history_no_decay[19, 1]  # with decay it is no slower at the start
 
 fig, ax = plt.subplots(figsize=(7, 3.6))
 for hist, label, colour in [
@@ -340,9 +385,9 @@ plt.show()
 #   training error keeps falling, while the held-out error reaches its best early and then
 #   climbs: the model is fitting the noise in the training ratings, and users with only a
 #   handful of ratings get embeddings tuned to exactly those ratings.
-# - **Embeddings with weight decay** (blue) trains almost as fast but settles at the lowest
-#   held-out error. The penalty is the difference between a model that memorises and one
-#   that generalises.
+# - **Embeddings with weight decay** (blue) improves at least as fast in the first epochs
+#   and settles at the lowest held-out error. The penalty is the difference between a model
+#   that memorises and one that generalises.
 #
 # ### What did the model discover?
 #
@@ -353,7 +398,7 @@ plt.show()
 # a singular value decomposition) and colour each film by its secret genre. We also compare
 # the learned film biases with the true ones.
 
-# %%
+# %% alt=["Film embeddings projected onto their two main directions, coloured by hidden genre: comedy, drama and documentary form three separate clusters, and the grey films with fewer than five ratings sit mostly nearer the centre, between the clusters", "Scatter of learned film bias against the true hidden film bias for films with at least five ratings: the points lie close to a rising line, correlation 0.93"]
 film_vectors = model.film_emb.weight.detach().cpu().numpy()
 centred = film_vectors - film_vectors.mean(axis=0)
 _, singular_values, directions = np.linalg.svd(centred, full_matrices=False)
@@ -385,9 +430,16 @@ np.fill_diagonal(distances, np.inf)
 neighbours = np.argsort(distances, axis=1)[:, :5]
 votes = np.array([np.bincount(genre[n], minlength=3).argmax() for n in neighbours])
 genre_acc = (votes == genre)[well_rated].mean()
+grey_acc = (votes == genre)[~well_rated].mean()
+radius = np.linalg.norm(projected, axis=1)  # distance from the centre of the map
+radius_ratio = np.median(radius[~well_rated]) / np.median(radius[well_rated])
 print(f"genre of a film guessed from its 5 nearest films in embedding space: {genre_acc:.0%}")
-assert genre_acc > 0.85
-assert bias_corr > 0.8
+print(f"the same for the {(~well_rated).sum()} films with fewer than 5 ratings: {grey_acc:.0%}")
+print(f"their median distance from the centre, relative to the other films: {radius_ratio:.2f}")
+assert genre_acc > 0.96 and 0.45 < grey_acc < 0.75
+assert 0.6 < radius_ratio < 0.9
+assert 0.85 < bias_corr < 0.97
+assert singular_values[1] > 2 * singular_values[2]  # two dimensions dominate
 
 # %% [markdown]
 # The left panel is the payoff. Three clusters appear, one per genre, with no genre labels
@@ -398,10 +450,12 @@ assert bias_corr > 0.8
 # behaviour alone. Rotations and reflections of the map are arbitrary, so do not expect
 # "comedy" to appear at the top: only the relative positions carry meaning.
 #
-# The grey points are films with fewer than five ratings. Most of them sit between the
-# clusters, near the centre, where weight decay keeps embeddings that had too little
-# evidence to move: the model's way of saying "no idea yet". The right panel shows
-# the same for quality: films the simulation made better get higher learned biases.
+# The grey points are the films with fewer than five training ratings. Their positions
+# rest on a handful of ratings each, and it shows: they lie nearer the centre (the median
+# grey film is about three quarters as far from it as the median film with more ratings),
+# often between the clusters rather than in one, and their five nearest films share their
+# genre for only about 60% of them, against 98% for the rest. The right panel shows the
+# same for quality: films the simulation made better get higher learned biases.
 #
 # This is what makes embeddings useful beyond prediction. A film's embedding can find
 # similar films ("people who liked this also liked"), cluster a catalogue, or feed another
@@ -410,14 +464,61 @@ assert bias_corr > 0.8
 # ## The cold-start problem
 #
 # The embeddings are learned from ratings, so a user or a film without ratings has no
-# embedding worth the name. A brand-new user's embedding is just its random starting point,
-# shrunk by weight decay, and the model's prediction for them collapses to the mean plus
-# the film's bias: essentially the film-mean baseline. The same holds, less severely, for
-# users with only a handful of ratings. We can measure this by splitting the held-out
-# ratings by how many training ratings their user has.
+# embedding worth the name. Our random split happens to contain two such users: all of their
+# ratings were drawn into the held-out fifth, so training never saw them. What happens to
+# their parameters? Both the error and the weight-decay penalty are computed over the
+# training ratings only, so for these users every gradient is exactly zero. Adam then leaves
+# their rows alone, and weight decay does not shrink them either, because it only charges
+# parameters that some training rating uses. A new user's embedding is therefore exactly its
+# random starting point, and its bias is still zero. Let us check, by re-creating the
+# starting parameters with the same seed.
 
 # %%
 train_count = np.bincount(users[train_idx], minlength=n_users)
+new_users = np.flatnonzero(train_count == 0)
+torch.manual_seed(0)  # the seed used before training `model`: the same starting parameters
+untrained = DotProductBias(n_users, n_films).to(DEVICE)
+new_ids = torch.tensor(new_users, device=DEVICE)
+unchanged = torch.equal(model.user_emb(new_ids), untrained.user_emb(new_ids))
+print(f"users with no training ratings: {new_users.tolist()}")
+print("their embeddings are exactly the random starting values:", unchanged)
+print("their biases:", model.user_bias(new_ids)[:, 0].tolist())
+
+user_norm = model.user_emb.weight.detach().norm(dim=1).cpu().numpy()
+with torch.no_grad():
+    # The personal part of every prediction for the new users: the dot product alone.
+    personal = model.user_emb(new_ids) @ model.film_emb.weight.T
+print(
+    f"median embedding length: new users {np.median(user_norm[new_users]):.2f}, "
+    f"users with 41+ training ratings {np.median(user_norm[train_count >= 41]):.2f}"
+)
+print(f"typical size of their personal term: {personal.abs().mean().item():.2f} stars")
+assert len(new_users) == 2 and unchanged
+assert (model.user_bias(new_ids) == 0).all()
+assert np.median(user_norm[new_users]) < 0.5 * np.median(user_norm[train_count >= 41])
+assert personal.abs().mean().item() < 0.1
+
+# %% [markdown]
+# Quick check: which parameters does the weight-decay penalty charge in a training step?
+#
+# - [ ] every user and film embedding, whether rated or not
+# - [x] only the embeddings and biases of users and films that appear in the training
+#   ratings
+# - [ ] only the films' parameters, never the users'
+#
+# Why: `penalty(u_train, f_train)` looks up exactly the rows that the training ratings
+# use, like the error does, so a row that no training rating uses gets no gradient from
+# either. Decay applied to every parameter at every step (the `weight_decay` option of
+# `torch.optim.AdamW`, for instance) would instead shrink unused rows towards zero.
+#
+# The new users' embeddings are short random vectors, so the personal term of their
+# predictions is typically below a tenth of a star, and their predicted rating is
+# essentially the mean plus the film's learned bias: a film-mean baseline with a little
+# random noise added. The same holds, less severely, for users with only a handful of
+# ratings. We can measure this by splitting the held-out ratings by how many training
+# ratings their user has.
+
+# %% alt="Bar chart of held-out RMSE for four groups of users by number of training ratings, 1-5, 6-15, 16-40 and 41+, film-mean baseline in grey next to the embedding model in blue: the model is better in every group, but its advantage is smallest for users with 1 to 5 ratings, where its error is highest, and largest for users with 16 or more"
 valid_users = users[valid_idx]
 with torch.no_grad():
     model_pred = model(u_valid, f_valid).cpu().numpy()
@@ -449,14 +550,17 @@ plt.tight_layout()
 plt.show()
 gain = 1 - np.array(model_err) / np.array(baseline_err)  # fraction of baseline error removed
 print("error removed relative to the film mean:", [f"{g:.0%}" for g in gain])
-assert model_err[-1] < model_err[0]
-assert gain[0] < gain[-1] - 0.1
+assert all(m < b for m, b in zip(model_err, baseline_err, strict=True))
+assert model_err[0] > model_err[-1] + 0.15  # far higher error for the least-known users
+assert 0.33 < gain[2] < 0.47 and 0.33 < gain[3] < 0.47  # about 40% with dozens of ratings
+assert 0 < gain[0] < 0.5 * gain[3]  # less than half of that with five or fewer
 
 # %% [markdown]
 # For users with dozens of ratings, the model removes about 40% of the film mean's error.
 # For users with five or fewer training ratings, it has to place them on the taste map
-# from a few numbers, its own error is far higher, and its advantage shrinks to well under
-# half of that. With no ratings at all there would be no advantage left.
+# from a few numbers, its own error is far higher, and its advantage shrinks to less than
+# half of that. For the users with no training ratings at all, as we saw, there is nothing
+# left to personalise: the model can only fall back on the films' biases.
 #
 # What do real systems do about it? Some common answers, each with its own trade-offs:
 #
@@ -498,20 +602,80 @@ assert gain[0] < gain[-1] - 0.1
 #
 # 1. Why is the film mean only slightly better than the global mean here, while the
 #    embedding model is much better than both?
+#
+#    Answer: Films differ less in overall quality than people differ in taste, so knowing
+#    a film's average rating helps only a little (RMSE 1.01 to 0.95). Neither baseline
+#    personalises; the embedding model predicts different ratings of the same film for
+#    different users, which is where most of the variation lies, and cuts the film mean's
+#    error by about 40% (to about 0.59).
+#
 # 2. What is stored in `nn.Embedding(600, 8)`, and why is looking up a row equivalent to
 #    multiplying a one-hot vector by a matrix?
+#
+#    Answer: A 600 × 8 matrix of trainable numbers, one row per user. A one-hot vector has
+#    a single 1 at the user's position, so multiplying it by the matrix adds up zero times
+#    every row except that user's row, which it returns unchanged; the code checked this.
+#    The lookup gives the same result without the multiplications, and receives gradients
+#    in the same way.
+#
 # 3. What would the model predict for a user who has no ratings at all? Which baseline does
 #    that prediction resemble?
+#
+#    Answer: The overall mean plus the film's learned bias, plus a small random dot
+#    product: training never touches the user's parameters, so the embedding keeps its
+#    random starting values (the personal term averaged under a tenth of a star for our two
+#    such users) and the bias stays at zero. That is essentially the film-mean baseline,
+#    with a little noise.
+#
 # 4. In the training curves, why does the held-out error of the model without weight decay
 #    rise while its training error keeps falling? Which users are most affected?
+#
+#    Answer: Without a penalty the embeddings can grow as large as they like, so after
+#    about 40 epochs the model starts fitting the noise in individual training ratings:
+#    training error keeps falling towards 0.3 while held-out error climbs back to about 0.8.
+#    Users (and films) with only a handful of ratings are hit hardest, because a few
+#    numbers can be fitted exactly by their own embedding, which then says little about
+#    their other ratings.
+#
 # 5. Why did the biases-only model need embeddings to do much better? What can a dot
 #    product of embeddings express that two biases cannot?
+#
+#    Answer: Biases add a level per user and per film, so every user ranks the films in
+#    the same order; they cannot express that one person prefers comedies and another
+#    documentaries. The dot product is large when a user's and a film's vectors point the
+#    same way and negative when they point apart, so it captures interactions between
+#    taste and film: held-out RMSE fell from about 0.92 with biases only to about 0.59.
+#
 # 6. The film embeddings form three clusters even though no genres were given. Where did
 #    the information about genres come from?
+#
+#    Answer: From who rated what, and how highly. Films of the same genre tend to be liked
+#    by the same users and disliked by the same users, so fitting the ratings pushes their
+#    embeddings in similar directions. The genre was hidden in the ratings' pattern of
+#    agreement, and the model recovered it because it helps predict ratings.
+#
 # 7. Why is it impossible to say which learned dimension means "comedy"? What stays the
 #    same under a rotation of all user and film embeddings?
+#
+#    Hint: write the prediction's dot product $u \cdot f$ for rotated vectors $Ru$ and
+#    $Rf$.
+#
+#    Answer: Rotating every user and film vector by the same rotation $R$ leaves every dot
+#    product unchanged, $(Ru) \cdot (Rf) = u \cdot f$, so all predictions and the loss are
+#    the same; training has no reason to prefer one orientation, and the axes carry no
+#    fixed meaning. What stays the same are the dot products, hence the lengths of the
+#    vectors and the angles and distances between them, which is why clusters and
+#    neighbours are meaningful.
+#
 # 8. Why can a held-out test set drawn from the collected ratings not reveal a feedback
 #    loop between a recommender and the data it is trained on?
+#
+#    Answer: The held-out ratings were collected in the same way as the training ratings,
+#    so they share the same bias: if users mostly rate what the recommender showed them,
+#    both sets over-represent those items, and the model looks good on exactly the items
+#    it already pushes. The films it never shows are missing from both sets, so no random
+#    split can measure what it gets wrong about them; that needs experiments such as
+#    showing some items at random.
 #
 # ## Further research
 #
