@@ -25,11 +25,11 @@
 # lesson: we predict the next **character**, with a network of about fifty thousand
 # parameters, trained for a few seconds on text that is already on your computer.
 #
-# That text is Python's own documentation. Every module, class and function of the
-# standard library carries a *docstring* describing it, and Python lets us read them all
-# at run time. The result is a few hundred thousand characters of fairly regular technical
-# English, with code examples mixed in: enough to learn spelling, common words, and the
-# habits of documentation writers ("Return the ...", "If *key* is given, ...").
+# That text is Python's own documentation. Every module, class and function of the standard
+# library carries a *docstring* describing it, and Python lets us read them all at run time.
+# The result is about a quarter of a million characters of fairly regular technical English,
+# with code examples mixed in: enough to learn spelling, common words, and the habits of
+# documentation writers ("Return the ...", "If *key* is given, ...").
 #
 # We follow the usual path. First a working model, which writes text of its own. Then the
 # baselines: models that simply count how often characters follow each other. Then we
@@ -108,6 +108,8 @@ print(
 print(f"vocabulary: {V} characters")
 print("-" * 60)
 print(train_text[:500])
+assert 200_000 < len(train_ids) + len(valid_ids) < 300_000
+assert 80 <= V <= 120
 
 # %% [markdown]
 # ## The working result
@@ -174,6 +176,9 @@ for step in range(1, STEPS + 1):
 gru_ppl = valid_perplexity(model, valid_t)
 n_params = sum(p.numel() for p in model.parameters())
 print(f"{n_params:,} parameters; validation perplexity {gru_ppl:.2f}")
+print(f"{STEPS * BATCH * SEQ_LEN:,} character predictions made during training")
+assert 45_000 < n_params < 55_000
+assert 190_000 < len(train_ids) < 230_000 and 2.5 < STEPS * BATCH * SEQ_LEN / len(train_ids) < 3.5
 assert gru_ppl < 8
 
 
@@ -199,9 +204,11 @@ print(sample(model, "Return the "))
 # After a few seconds of training the network writes something that *looks* like Python
 # documentation: a mix of real English words and plausible inventions, sensible spacing,
 # punctuation and paragraph breaks, and the stock phrases of the genre ("return the",
-# "the value"). It does not *mean* anything: a model that has seen only 200,000 characters and looks at them
-# through 96 numbers of memory learns the texture of the language, not the ideas. Still,
-# nobody told it what a word, a space or a sentence is.
+# "the value"). It does not *mean* anything: a model that has made about 600,000
+# predictions on a training text of about 210,000 characters (so it met each character
+# about three times, on average), and that sees the past through 96 numbers of memory,
+# learns the texture of the language, not the ideas. Still, nobody told it what a word, a
+# space or a sentence is.
 #
 # ## How good is it? Perplexity, and three counting baselines
 #
@@ -213,6 +220,14 @@ print(sample(model, "Return the "))
 # model is, on average, as uncertain as if it had to pick uniformly among 6 characters. A
 # model that knows nothing (uniform over the vocabulary) has a perplexity equal to the
 # vocabulary size; a model that always knew the next character would score 1.
+#
+# Quick check: a model gives the correct next character a probability of exactly 1/4 at
+# every position of the validation text. What is its perplexity?
+#
+# Answer: 4
+#
+# Why: its cross-entropy is $-\ln(1/4) = \ln 4$ at every position, and $e^{\ln 4} = 4$: it
+# is as uncertain as a fair choice among 4 characters.
 #
 # The baselines are **n-gram count models**, the way language was modelled for decades
 # before neural networks:
@@ -256,10 +271,13 @@ print(
     f"and {baselines['trigram'] / gru_ppl:.2f}x lower than the trigram's"
 )
 assert baselines["unigram"] < baselines["uniform"]
-assert gru_ppl < 0.6 * baselines["bigram"]
+assert 20 < baselines["unigram"] < 30  # about 25 equally likely choices
+assert 0.4 < baselines["bigram"] / baselines["unigram"] < 0.6  # one character roughly halves it
+assert baselines["trigram"] < 0.7 * baselines["bigram"]
+assert gru_ppl < 0.5 * baselines["bigram"]  # more than a factor of two
 assert gru_ppl < 0.9 * baselines["trigram"]
 
-# %%
+# %% alt=["Bar chart of validation perplexity on a log scale: uniform 100, unigram about 26, bigram about 14, trigram about 7.4 and the GRU lowest, about 6", "Perplexity of the GRU during its 300 training steps, a smoothed curve on training batches with validation dots at steps 100, 200 and 300, against dashed lines for the three count models: the curve drops below the unigram line within a few dozen steps, below the bigram line before step 100 and below the trigram line around step 200"]
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
 names = list(baselines) + ["GRU"]
 values = list(baselines.values()) + [gru_ppl]
@@ -285,6 +303,19 @@ axes[1].legend(fontsize=8, loc="upper center")
 plt.tight_layout()
 plt.show()
 
+# First step at which the smoothed training curve is below each count model.
+smooth_steps = np.arange(len(smooth)) + 20
+passes = {
+    name: int(smooth_steps[np.argmax(np.exp(smooth) < baselines[name])])
+    for name in ["unigram", "bigram", "trigram"]
+}
+print("the smoothed training curve first passes:", passes)
+end_train_ppl = math.exp(np.mean(losses[-20:]))
+print(f"last 20 training batches: perplexity {end_train_ppl:.2f}; validation {gru_ppl:.2f}")
+assert all(np.exp(smooth[-1]) < baselines[name] for name in passes)
+assert passes["unigram"] < 50 and passes["bigram"] < 100 and 150 <= passes["trigram"] <= 260
+assert abs(math.log(end_train_ppl / gru_ppl)) < 0.1  # training and validation agree
+
 # %% [markdown]
 # The ranking tells a story about **context**. The unigram model, which uses none, faces
 # about 25 equally likely choices per character. One character of context (bigram) roughly
@@ -309,6 +340,14 @@ plt.show()
 # already has $V^3$, about a million, entries for a couple of hundred thousand training
 # characters, so most entries are never observed; a table for four characters of context
 # would need $V^5$, ten billion entries. Let us measure how quickly contexts become unseen.
+#
+# Quick check: with a vocabulary of 100 characters, how many entries does a count table
+# with three characters of context need (one count for every context and next character)?
+#
+# Answer: 100000000
+#
+# Why: $100^3$ possible contexts, each with 100 possible next characters: $100^4 = 10^8$,
+# about five hundred times more entries than there are characters in the training text.
 
 
 # %%
@@ -322,7 +361,9 @@ def unseen_fraction(n):
 unseen = {n: unseen_fraction(n) for n in [1, 2, 3, 5, 8]}
 for n, frac in unseen.items():
     print(f"contexts of {n} characters never seen in training: {frac:.1%}")
-assert unseen[8] > 10 * unseen[2]
+assert 0.5e6 < V**3 < 2e6  # the trigram table: about a million entries
+assert 0.001 < unseen[2] < 0.01 and 0.015 < unseen[3] < 0.045
+assert 0.1 < unseen[5] < 0.22 and 0.3 < unseen[8] < 0.5
 
 # %% [markdown]
 # With two characters of context almost every validation context was seen during training;
@@ -341,7 +382,7 @@ assert unseen[8] > 10 * unseen[2]
 # validation sentence, measured in bits ($-\log_2 p$; one bit is a fair coin flip), shows
 # *where* the model is uncertain. We compare the GRU with the bigram model.
 
-# %%
+# %% alt="Paired bars of surprise in bits, bigram in grey and GRU in blue, for each character of the validation line 'Return True for leap years, False for non-leap years.': both are highest at the first letter of each word; inside and at the end of common words such as 'Return' and 'for' the GRU's bars drop almost to zero while the bigram's stay at two to five bits; at the capital T of 'True' the GRU is more surprised than the bigram"
 snippet = next(d for i, d in enumerate(docs) if i % 10 == 0 and d.startswith("Return"))
 snippet = snippet.split("\n")[0][:60]
 ids = torch.tensor(encode(snippet), device=DEVICE)
@@ -370,6 +411,17 @@ print(
 )
 assert gru_bits.mean() < bigram_bits.mean()
 
+# Word starts: the characters that follow a space.
+word_start = np.array([c == " " for c in snippet[:-1]])
+for name, bits in [("bigram", bigram_bits), ("GRU", gru_bits)]:
+    print(
+        f"{name:>6}: {bits[word_start].mean():.2f} bits at word starts, "
+        f"{bits[~word_start].mean():.2f} elsewhere"
+    )
+    assert bits[word_start].mean() > 1.5 * bits[~word_start].mean()
+assert (gru_bits[word_start] > bigram_bits[word_start]).any()  # at some starts, the GRU is worse
+assert (gru_bits[~word_start] < 0.25).sum() >= 5  # and near zero inside some common words
+
 with torch.no_grad():
     logits, _ = model(torch.tensor(encode("Return "), device=DEVICE)[None])
 top = torch.topk(F.softmax(logits[0, -1], dim=0), 3)
@@ -377,6 +429,10 @@ guesses = [
     f"{vocab[i]!r} {p:.0%}" for p, i in zip(top.values.tolist(), top.indices.tolist(), strict=True)
 ]
 print("after 'Return ' the GRU expects:", ", ".join(guesses))
+top_chars = [vocab[i] for i in top.indices.tolist()]
+assert top_chars[0] == "t" and all(c.islower() for c in top_chars)
+if snippet.startswith("Return T"):  # a capital after "Return " costs the confident GRU dearly
+    assert gru_bits[6] > bigram_bits[6] and gru_bits[6] > 8
 
 # %% [markdown]
 # The pattern is typical. Both models are most surprised at the **start of a word**, where
@@ -411,6 +467,18 @@ for temperature in [0.3, 1.0, 1.5]:
 # measured does not depend on temperature: it judges the probabilities themselves, not one
 # particular way of drawing from them.
 #
+# Quick check: which of these change when the sampling temperature is lowered from 1.0 to
+# 0.3? (Select all that apply.)
+#
+# - [x] the text the model writes
+# - [ ] the model's weights
+# - [ ] the validation perplexity we measured
+# - [x] how sharply the sampling probabilities favour the most likely characters
+#
+# Why: the temperature only divides the scores just before each character is drawn. The
+# weights, and the probabilities that perplexity is computed from, stay exactly as they
+# were; the sampled text and the sharpness of the distribution it is drawn from change.
+#
 # ## What we did
 #
 # - We built a corpus from text every Python installation ships, and held out a tenth of
@@ -419,8 +487,9 @@ for temperature in [0.3, 1.0, 1.5]:
 #   next character, and sampled documentation-like text from it.
 # - We measured perplexity and compared it with unigram, bigram and trigram counts: the
 #   network beat the bigram by more than a factor of two and the best count model clearly.
-# - We saw why counting cannot simply use longer contexts (most of them are never seen),
-#   and how a network's hidden state shares what it learned between similar contexts.
+# - We saw why counting cannot simply use longer contexts (the longer they are, the more
+#   of them were never seen in training), and how a network's hidden state shares what it
+#   learned between similar contexts.
 # - We looked at where the model is surprised, and how temperature changes samples without
 #   changing the model.
 #
@@ -428,19 +497,78 @@ for temperature in [0.3, 1.0, 1.5]:
 #
 # 1. What exactly does the model predict at each position of a 32-character training
 #    snippet, and why are the targets the input shifted by one character?
+#
+#    Answer: At every position it outputs one score per character of the vocabulary, a
+#    prediction of the character that comes next, using everything it has read so far in
+#    the snippet. The target at position $i$ is therefore character $i + 1$: feeding
+#    characters 0..31 and scoring against characters 1..32 gives 32 predictions per
+#    snippet, each of which only sees the past.
+#
 # 2. Define perplexity. What perplexity does a model that knows nothing score on a
 #    vocabulary of 100 characters, and what would a perfect model score?
+#
+#    Answer: Perplexity is $e$ to the power of the average cross-entropy, the mean of
+#    $-\ln p$ over the characters of held-out text, where $p$ is the probability the model
+#    gave to the character that really came next; it reads as an effective number of
+#    equally likely choices. A uniform model scores 100, the vocabulary size; a model that
+#    always gave the right character probability 1 would score 1.
+#
 # 3. Why do the count models need smoothing? What would happen to the validation
 #    perplexity without it?
+#
+#    Answer: A pair or triple never seen in training would get count zero and probability
+#    zero. The validation text contains such combinations (about 0.4% of two-character and
+#    3% of three-character strings never occur in the training text), and a
+#    single probability of zero makes $-\ln p$ infinite, so the perplexity would be
+#    infinite. Adding a small constant to every count gives them a little probability.
+#
 # 4. Why do count tables stop helping as the context grows longer, while the GRU can use
 #    long contexts? Use the "never seen" measurements in your answer.
+#
+#    Answer: The number of possible contexts grows as $V^n$ while the training text stays
+#    at about 210,000 characters, so longer contexts are more and more often unseen: about
+#    0.4% of two-character validation contexts never occur in training, but about 16% of
+#    five-character and 40% of eight-character ones. A table has nothing to say
+#    about those. The GRU compresses the past into a 96-number state, and similar pasts
+#    give similar states, so what it learned in one context carries over to similar
+#    contexts it never saw.
+#
 # 5. What is the hidden state of the GRU, and how is it used when sampling text one
 #    character at a time?
+#
+#    Answer: A vector of 96 numbers that the GRU updates with every character it reads, a
+#    running summary of the text so far. When sampling, the model reads the prompt once,
+#    keeps the final state, and then for each new character draws it from the predicted
+#    probabilities, feeds that single character back in together with the state, and gets
+#    the updated state and the next prediction; the past never has to be re-read.
+#
 # 6. Why are both models most surprised at the first letter of a word?
+#
+#    Answer: After a space, many words can follow, so the first letter is the hardest
+#    choice: on the line we examined, both models spent far more bits on word starts than
+#    on the other characters (the averages are printed under the chart). Once a word has
+#    begun, its first letters
+#    narrow the possibilities sharply, which the GRU exploits and the bigram, seeing only
+#    one character, largely cannot.
+#
 # 7. How does the temperature change the samples, and why does it not change the
 #    perplexity?
+#
+#    Answer: Dividing the scores by a temperature below 1 sharpens the distribution, so
+#    samples stick to the likeliest characters and repeat favourite phrases; above 1 it
+#    flattens the distribution, so rare characters appear and the text dissolves into
+#    noise. Perplexity is computed from the model's own probabilities (temperature 1) on
+#    the validation text, which sampling never touches.
+#
 # 8. We split the validation set by docstring rather than taking the last tenth of the
 #    text. What could go wrong with the second approach?
+#
+#    Answer: The text is ordered by module, so the last tenth would be mostly the
+#    documentation of `typing` (the last large module in the list) followed by `unittest`,
+#    `warnings` and `zipfile`: a different mix of vocabulary and style than the training
+#    text, which would hardly contain those modules at all. The measured perplexity would
+#    then mix two things, how well the model generalises and how different those particular
+#    modules are, and would say little about documentation in general.
 #
 # ## Further research
 #
