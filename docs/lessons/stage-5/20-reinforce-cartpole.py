@@ -1,6 +1,6 @@
 # ---
 # title: "Policy gradients: REINFORCE balances a pole"
-# summary: A small policy network learns CartPole from its own episodes with REINFORCE and a learned value baseline, going from the random policy's 22 steps to the 500-step limit, and we see why the baseline matters.
+# summary: A small policy network learns CartPole from its own episodes with REINFORCE and a value baseline, going from the random policy's 21 steps to the 500-step limit, and a one-change-at-a-time comparison over five seeds shows which part of the baseline does the work.
 # stage: 5
 # kind: lesson
 # minutes: 50
@@ -31,10 +31,11 @@
 #
 # We start, as always, with the finished result: the whole algorithm in one cell, trained,
 # plotted, and compared with a random policy. Then we open it up: the environment, the
-# policy, the returns, the gradient, and the baseline that gives this lesson its title,
-# which we remove to see what it was doing.
+# policy, the returns, the gradient, and the baseline, which we take apart one change at a
+# time to see what it was doing.
 #
-# **Runtime:** about 10 s on a laptop CPU (most of it is the two training runs).
+# **Runtime:** about 20 s on a laptop CPU, nearly all of it training: one run of 400
+# episodes and fourteen short runs for the baseline comparison.
 #
 # A note on hardware. The networks here have a few hundred weights and see one state at a
 # time while acting, so the cost is dominated by Python and by launching tiny operations,
@@ -91,7 +92,7 @@ def returns_to_go(rewards, gamma):
 
 
 def reinforce(
-    episodes=400, episodes_per_update=4, use_baseline=True, gamma=0.99, lr=5e-3, seed=SEED
+    episodes=400, episodes_per_update=4, baseline="value", gamma=0.99, lr=5e-3, seed=SEED
 ):
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -127,16 +128,15 @@ def reinforce(
                 torch.as_tensor(np.concatenate(batch[k]), device=DEVICE)
                 for k in ("states", "actions", "returns")
             )
-            if use_baseline:
-                v = value(s).squeeze(-1)
-                advantage = g - v.detach()  # 3. advantage
-                advantage = (advantage - advantage.mean()) / (advantage.std() + 1e-8)
-                value_loss = ((v - g) ** 2).mean()  # 5. fit the baseline
-                value_opt.zero_grad()
-                value_loss.backward()
-                value_opt.step()
-            else:
-                advantage = g / (g.std() + 1e-8)  # rescaled, not centred
+            v = value(s).squeeze(-1)
+            advantage = g - v.detach() if baseline == "value" else g  # 3. advantage
+            if baseline != "none":
+                advantage = advantage - advantage.mean()  #    centred on the batch,
+            advantage = advantage / (advantage.std() + 1e-8)  #    and scaled
+            value_loss = ((v - g) ** 2).mean()  # 5. fit the value network
+            value_opt.zero_grad()
+            value_loss.backward()
+            value_opt.step()
             log_probs = torch.log_softmax(policy(s), dim=-1)
             log_prob_taken = log_probs.gather(1, a.unsqueeze(1)).squeeze(1)
             policy_loss = -(log_prob_taken * advantage).mean()  # 4. policy gradient step
@@ -155,6 +155,7 @@ print(
     f"{len(train_returns)} episodes, {int(train_returns.sum())} environment steps, {train_seconds:.1f} s"
 )
 print(f"mean return of the last 20 training episodes: {train_returns[-20:].mean():.1f}")
+assert 80_000 < train_returns.sum() < 130_000, "about 100,000 environment steps"
 
 # %% [markdown]
 # Now the two scores that matter: the trained policy and a policy that pushes left or right
@@ -194,10 +195,12 @@ print(f"random policy          : {random_scores.mean():6.1f} ± {random_scores.s
 print(f"REINFORCE, sampled     : {sampled_scores.mean():6.1f} ± {sampled_scores.std():5.1f}")
 print(f"REINFORCE, greedy      : {greedy_scores.mean():6.1f} ± {greedy_scores.std():5.1f}")
 print(f"greedy beats random by : {greedy_scores.mean() / random_scores.mean():.0f}x")
-assert random_scores.mean() < 40
-assert sampled_scores.mean() > 200, "the trained policy should balance far longer than random"
-assert greedy_scores.mean() > 300, "the greedy policy should balance far longer than random"
+assert 18 < random_scores.mean() < 25, "a random policy lasts about 21 steps"
+assert greedy_scores.mean() >= 495, "the greedy policy reaches the 500-step limit"
+assert greedy_scores.mean() / random_scores.mean() > 20
+assert 0.7 * greedy_scores.mean() < sampled_scores.mean() < greedy_scores.mean()
 
+# %% alt="Return of each of the 400 training episodes with its 20-episode average: flat near the random policy's 21 steps for about the first 120 episodes, then climbing with large swings, single episodes reaching the 500-step limit from about episode 250, the average passing 400 after about 320 episodes and ending near 470 after a dip to about 380"
 fig, ax = plt.subplots(figsize=(8, 4))
 ax.plot(train_returns, alpha=0.35, label="episode return")
 ax.plot(
@@ -214,11 +217,12 @@ ax.legend(loc="upper left")
 plt.show()
 
 # %% [markdown]
-# A random policy keeps the pole up for about 22 steps. After 400 training episodes (a few
-# seconds of CPU time) the greedy policy reaches the limit of 500 steps, where Gymnasium
-# truncates the episode: more than twenty times the baseline. The sampled policy scores a
-# little lower, because now and then it draws the less likely action at a bad moment. The curve is not a
-# smooth staircase; policy gradients are noisy, and dips after reaching the top are normal.
+# A random policy keeps the pole up for about 21 steps. After 400 training episodes, about
+# 100,000 environment steps and a few seconds of CPU time, the greedy policy reaches the
+# limit of 500 steps in every test episode, where Gymnasium truncates the episode: more than
+# twenty times the baseline. The sampled policy scores somewhat lower, because now and then
+# it draws the less likely action at a bad moment. The curve is not a smooth staircase;
+# policy gradients are noisy, and dips after reaching the top are normal.
 # Where that noise comes from, and what the baseline does about it, is the rest of the
 # lesson.
 #
@@ -261,7 +265,7 @@ env.close()
 # at a slice of it, with the cart centred and at rest, as a function of the pole's angle
 # and angular velocity.
 
-# %%
+# %% alt="Heat map of the learned probability of pushing right over pole angle (across) and angular velocity (up), cart centred and at rest: red, push right, above a sharp, slightly tilted boundary and blue, push left, below it; the boundary runs from about +0.25 rad/s at an angle of -0.2 rad to about -0.45 rad/s at +0.2 rad, so the direction of the swing decides almost everywhere"
 angles = np.linspace(-0.21, 0.21, 61)
 spins = np.linspace(-2.0, 2.0, 61)
 grid = np.array([[0.0, 0.0, a, w] for w in spins for a in angles], dtype=np.float32)
@@ -287,16 +291,20 @@ plt.show()
 
 leaning_right_and_falling = p_right_of(policy, np.array([0, 0, 0.1, 1.0], dtype=np.float32))
 leaning_left_and_falling = p_right_of(policy, np.array([0, 0, -0.1, -1.0], dtype=np.float32))
+leaning_left_swinging_right = p_right_of(policy, np.array([0, 0, -0.1, 1.0], dtype=np.float32))
 print(f"P(right) when the pole falls right: {leaning_right_and_falling:.2f}")
 print(f"P(right) when the pole falls left : {leaning_left_and_falling:.2f}")
+print(f"P(right) when it leans left but swings right: {leaning_left_swinging_right:.2f}")
 assert leaning_right_and_falling > 0.9 and leaning_left_and_falling < 0.1
+assert leaning_left_swinging_right > 0.5, "the swing overrides the lean"
 
 # %% [markdown]
 # The network rediscovered the rule you would use to balance a broom on your hand: push
 # the cart *towards* the side the pole is falling to, so the base moves back under it. The
-# boundary is tilted: the angle matters, but the angular velocity matters even more, because
-# it says where the pole will be a moment from now. A pole leaning left but already swinging
-# back to the right calls for a push to the right.
+# boundary is tilted: the angle matters, but so does the angular velocity, because it says
+# where the pole will be a moment from now, and within the range plotted it can override the
+# angle. A pole leaning left by 0.1 rad but already swinging right at 1 rad/s gets a push to
+# the right.
 #
 # ## Opening up the returns
 #
@@ -317,6 +325,13 @@ assert np.allclose(returns_to_go([1.0] * 5, 1.0), [5, 4, 3, 2, 1])
 # and the last steps before the pole falls have small ones: the actions just before a fall
 # get the least credit, which is exactly right.
 #
+# Quick check: an episode pays rewards 1, 1, 1 and ends. With $\gamma = 0.5$, what is the
+# return-to-go of its first step?
+#
+# Answer: 1.75 ± 0.001
+#
+# Why: $1 + 0.5 \times 1 + 0.5^2 \times 1 = 1.75$; the second step's is 1.5, the last one's 1.
+#
 # ## Opening up the gradient
 #
 # We want to change the weights $\theta$ to increase the expected return
@@ -330,6 +345,16 @@ assert np.allclose(returns_to_go([1.0] * 5, 1.0), [5, 4, 3, 2, 1])
 # *surrogate loss*, `-(log_prob_taken * advantage).mean()`, whose gradient is exactly this
 # estimate (with a minus sign because optimisers minimise). The surrogate's value means
 # nothing by itself, so do not read it like a supervised loss; only its gradient matters.
+#
+# Quick check: in a training log the surrogate loss rises from one update to the next.
+# What does that tell you about the policy?
+#
+# - [ ] it is getting worse
+# - [ ] the learning rate is too high
+# - [x] nothing on its own: the loss is computed on a new batch with new weights each time
+#
+# Why: every update samples fresh episodes and standardises their weights, so successive
+# losses measure different things. Watch the episode returns instead.
 #
 # The effect of one step is easy to see on a single state: with a positive weight the
 # taken action becomes more likely, with a negative weight less likely.
@@ -385,68 +410,158 @@ assert mean_score.norm() < 0.05 * min(scores[0].norm(), scores[1].norm())
 
 # %% [markdown]
 # Each score vector on its own is sizeable, yet their average is close to zero (not exactly
-# zero only because 20,000 samples are finite), so adding a constant or any function of the state to the weights changes the
-# gradient's noise, not its direction on average. The best simple baseline is the expected
-# return from the state, $V(s)$, which is what the value network learns by regression on
-# the observed returns-to-go. The difference $G_t - V(s_t)$ is the advantage, and we
-# additionally standardise it within each batch so the step size does not depend on how
-# long the episodes currently are.
+# zero only because 20,000 samples are finite), so subtracting a constant or any function
+# of the state from the weights changes the gradient's noise, not its direction on average.
 #
-# Now the experiment. The same algorithm and the same seed, but without the baseline: the
-# weights are the raw returns-to-go, only rescaled (not centred, since subtracting the
-# batch mean would itself be a crude baseline). To save time we run it for 200 episodes
-# and compare with the first 200 episodes of the run above. Nothing in `reinforce` depends
-# on the total number of episodes, so those are exactly the episodes a 200-episode run
-# with the baseline would have produced.
+# Quick check: which of these, subtracted from the return-to-go, could bias the gradient?
+#
+# - [ ] a constant, such as the mean return of the batch
+# - [ ] the value network's $V(s_t)$
+# - [x] a number that depends on the action taken at step $t$
+#
+# Why: the argument above averages the score over the actions with the baseline held
+# fixed. If the baseline changes with the action, it no longer factors out of that average.
+#
+# The usual choice of baseline is the expected return from the state, $V(s)$, which is what
+# the value network learns by regression on the observed returns-to-go. The difference
+# $G_t - V(s_t)$ is the advantage. Our algorithm then also centres and scales the advantages
+# within each batch, so that the step size does not depend on how long the episodes
+# currently are.
+#
+# That is two ways of subtracting something: the learned $V(s)$, and the batch mean. To see
+# which does the work, we compare three variants, each differing from the next in one thing
+# only:
+#
+# * `"none"`: the weights are the raw returns-to-go, only divided by their standard
+#   deviation, so they stay positive;
+# * `"mean"`: the same, after subtracting the batch mean of the returns-to-go, the crudest
+#   baseline there is, one number for every state;
+# * `"value"`: the lesson's algorithm, which subtracts the value network's $V(s_t)$ before
+#   centring and scaling.
+#
+# The value network is trained in all three (the first two simply ignore it), so the only
+# difference is the weights. One seed can tell almost any story in reinforcement learning,
+# so each variant runs on five seeds, for 200 episodes each. For seed 0 of `"value"` we
+# reuse the first 200 episodes of the run above: nothing in `reinforce` depends on the
+# total number of episodes, so those are exactly the episodes a 200-episode run would
+# have produced.
 
 # %%
-COMPARE = 200
+COMPARE, SEEDS = 200, range(5)
 start = time.perf_counter()
-_, _, plain_returns = reinforce(episodes=COMPARE, use_baseline=False)
-print(f"without baseline: {COMPARE} episodes in {time.perf_counter() - start:.1f} s")
+curves = {"none": [], "mean": [], "value": []}
+for variant, runs in curves.items():
+    for seed in SEEDS:
+        if variant == "value" and seed == SEED:
+            runs.append(train_returns[:COMPARE])
+        else:
+            runs.append(reinforce(episodes=COMPARE, baseline=variant, seed=seed)[2])
+curves = {variant: np.array(runs) for variant, runs in curves.items()}  # (seed, episode)
+print(
+    f"{sum(len(r) for r in curves.values()) - 1} short runs in {time.perf_counter() - start:.1f} s"
+)
 
-summary = {
-    "with value baseline": train_returns[:COMPARE],
-    "without baseline": plain_returns,
-}
-for name, returns in summary.items():
-    print(
-        f"{name:20s}: mean return over the first {COMPARE} episodes {returns.mean():6.1f}, "
-        f"last 20 of them {returns[-20:].mean():6.1f}"
-    )
+per_seed = {variant: runs.mean(axis=1) for variant, runs in curves.items()}
+print("mean return over the first 200 episodes, by seed:")
+for variant, scores in per_seed.items():
+    print(f"  {variant:5s}: {np.round(scores, 1)}  average {scores.mean():6.1f}")
+centring_gain = per_seed["mean"] - per_seed["none"]
+value_gain = per_seed["value"] - per_seed["mean"]
+print(
+    f"centring on the batch mean: {centring_gain.mean():+.1f} steps per episode, "
+    f"better on {(centring_gain > 0).sum()} of {len(SEEDS)} seeds"
+)
+print(
+    f"V(s) instead of the mean  : {value_gain.mean():+.1f} steps per episode, "
+    f"from {value_gain.min():+.1f} to {value_gain.max():+.1f} across seeds"
+)
+one_seed_gap = curves["value"][SEED].mean() - curves["none"][SEED].mean()
+print(f"full algorithm against raw returns on seed {SEED} alone: {one_seed_gap:+.1f}")
+assert 25 < centring_gain.mean() < 45 and np.all(centring_gain > 0), "centring helps, always"
+assert abs(value_gain.mean()) < 10, "V(s) adds little on top of the batch mean"
+assert value_gain.max() - value_gain.min() > 2 * abs(value_gain.mean()), "seed noise dominates"
+assert 20 < value_gain[SEED] < 32, "seed 0 alone makes V(s) look much better than it is"
+assert 80 < one_seed_gap < 92
 
+# %% alt="Learning curves over the first 200 episodes, averaged over five seeds, for the three variants, all starting near the random policy's level: the raw returns-to-go climb slowest and end near 115 steps; the batch-mean baseline and the learned V(s) baseline climb faster, close together, and both end above 200, the learned one slightly ahead between episodes 130 and 190"
 fig, ax = plt.subplots(figsize=(8, 4))
-for name, returns in summary.items():
-    ax.plot(
-        np.arange(19, len(returns)), np.convolve(returns, np.ones(20) / 20, "valid"), label=name
-    )
+labels = {
+    "none": "raw returns-to-go",
+    "mean": "batch-mean baseline",
+    "value": "learned V(s) baseline",
+}
+for variant, runs in curves.items():
+    smooth = np.convolve(runs.mean(axis=0), np.ones(20) / 20, "valid")
+    ax.plot(np.arange(19, COMPARE), smooth, label=labels[variant])
 ax.axhline(random_scores.mean(), color="tab:red", ls="--", label="random policy")
 ax.set_xlabel("training episode")
-ax.set_ylabel("return, 20-episode average")
-ax.set_title("Same seed and budget, with and without a baseline")
+ax.set_ylabel("return, mean of 5 seeds, 20-episode average")
+ax.set_title("Which part of the baseline does the work?")
 ax.legend(loc="upper left")
 plt.show()
 
-gap = summary["with value baseline"].mean() - summary["without baseline"].mean()
-print(f"the baseline adds {gap:.0f} steps per episode on average over the first {COMPARE} episodes")
-assert gap > 0, "the baseline should speed up learning"
+# %% [markdown]
+# Centring is what matters here. Subtracting the batch mean alone adds about 34 steps per
+# episode over the first 200 episodes, and it helps on every seed. Replacing that single
+# number by the learned $V(s)$ adds only about 4 more steps on average, far less than the
+# spread between seeds. Seed 0 on its own tells a different story: there the value baseline
+# beats the batch mean by 26 steps, and a comparison on that seed alone would have credited
+# the value network with a large effect it does not have. And comparing the full algorithm
+# with the raw returns on seed 0 alone, as a quick experiment might, changes both things at
+# once and shows a gap of 86 steps, most of which belongs to the centring.
+#
+# Why does $V(s)$ add so little? There are two reasons. First, the network is trained
+# with one small gradient step per batch while the returns keep growing, so it lags far
+# behind them. Second, in CartPole the return-to-go depends mostly on how much time is left
+# in the episode: for a policy that balances to the limit, $G_t = (1 - 0.99^{500 - t}) /
+# 0.01$ depends on $t$ alone, and the state does not show $t$. So even a perfect $V(s)$
+# could explain little beyond the average. We can measure the first reason, and how much of the variation of the
+# returns-to-go the trained value network explains, on a few fresh episodes of the trained
+# policy.
+
+# %%
+check_env = gym.make("CartPole-v1")
+check_rng = np.random.default_rng(SEED + 2)
+states, targets = [], []
+for i in range(4):
+    obs, _ = check_env.reset(seed=20_000 + i)
+    rewards, done = [], False
+    while not done:
+        states.append(obs)
+        action = int(check_rng.random() < p_right_of(policy, obs))
+        obs, reward, terminated, truncated, _ = check_env.step(action)
+        rewards.append(reward)
+        done = terminated or truncated
+    targets.append(returns_to_go(rewards, 0.99))
+check_env.close()
+targets = np.concatenate(targets)
+with torch.no_grad():
+    predicted = value(torch.as_tensor(np.array(states), device=DEVICE)).squeeze(-1).cpu().numpy()
+explained = 1 - np.var(targets - predicted) / np.var(targets)
+print(
+    f"{len(targets)} steps: mean return-to-go {targets.mean():.1f}, mean V(s) {predicted.mean():.1f}"
+)
+print(f"share of the variance of the returns-to-go that V(s) explains: {explained:.0%}")
+assert explained < 0.3 and predicted.mean() < 0.7 * targets.mean()
 
 # %% [markdown]
-# With the baseline the agent reaches long episodes sooner; without it, learning still
-# happens (the estimator is unbiased, after all) but more slowly and erratically. Be careful
-# with how much you read into one run, though. While preparing this lesson we repeated the
-# comparison with eight seeds: the baseline came out ahead every time, but the gap ranged
-# from a couple of steps to almost ninety. Reinforcement learning results are noisy enough
-# that a single seed can tell almost any story, which is why serious comparisons report
-# several seeds and their spread (one of the tasks below).
+# The value network predicts far less than the returns that actually follow, and explains
+# only a small share of their variation; after the batch mean is subtracted, what remains
+# of $V(s)$ is mostly noise. A baseline still matters, then, but on CartPole a single
+# number does nearly all of its work. On tasks where some states are much better than
+# others and the state shows it, a learned $V(s)$ earns its keep, and it becomes essential
+# in actor-critic methods, which also use it to bootstrap.
 #
 # ## What we did, and what comes next
 #
 # * The policy is a network that outputs action probabilities; acting means sampling.
-# * REINFORCE weights each action's log-probability gradient by what followed it. With a
-#   learned value baseline, that weight becomes an advantage, and the variance drops.
-# * A random policy balances for about 22 steps; after 400 episodes of REINFORCE the greedy
-#   policy reaches the 500-step limit.
+# * REINFORCE weights each action's log-probability gradient by what followed it, minus a
+#   baseline; any baseline that does not depend on the action leaves the gradient unbiased.
+# * A random policy balances for about 21 steps; after 400 episodes of REINFORCE (about
+#   100,000 environment steps) the greedy policy reaches the 500-step limit.
+# * Changing one thing at a time over five seeds: centring the weights on the batch mean
+#   adds about 34 steps per episode early in training, on every seed; the learned $V(s)$
+#   adds about 4 more, within the noise between seeds.
 #
 # REINFORCE throws every episode away after one gradient step, and it must wait for an
 # episode to finish before learning anything. The next lesson returns to value learning:
@@ -457,25 +572,70 @@ assert gap > 0, "the baseline should speed up learning"
 #
 # 1. Why does the agent sample its actions during training instead of always taking the
 #    more likely one? What would happen to learning with greedy actions?
+#
+#    Answer: Sampling is its exploration: a slightly less likely action is still tried now
+#    and then, and if it works out its probability rises. With greedy actions every episode
+#    from similar states would repeat the same choices, the gradient would only ever push up
+#    the action already preferred, and a poor early preference could never be corrected
+#    (the estimator also assumes the actions were drawn from the policy).
+#
 # 2. The surrogate loss `-(log_prob_taken * advantage).mean()` can go up while the policy
 #    gets better. Why is it not a useful progress measure, and what should you monitor
 #    instead?
+#
+#    Answer: Each update computes it on a fresh batch of episodes, collected by a different
+#    policy, with advantages that are standardised within the batch; its gradient is
+#    meaningful, its level is not. Monitor the episode returns (as in the learning curve),
+#    ideally also on evaluation episodes with fixed seeds.
+#
 # 3. Explain in your own words why subtracting a baseline that depends only on the state
 #    does not bias the gradient. Why would a baseline that depended on the action break this?
+#
+#    Answer: The expected score $\sum_a \pi(a \mid s) \nabla \log \pi(a \mid s) =
+#    \nabla \sum_a \pi(a \mid s) = \nabla 1 = 0$, so a term $b(s)$ multiplying it averages
+#    out; we measured the average score vector as nearly zero. If $b$ depends on $a$, it
+#    cannot be pulled out of the sum over actions, and the term no longer vanishes.
+#
 # 4. In CartPole every reward is +1. Without a baseline, every action taken gets its
 #    probability pushed up. How can learning still work?
+#
+#    Answer: Actions followed by long episodes get larger returns-to-go and so larger
+#    pushes than those followed by a quick fall; and since probabilities sum to one, pushing
+#    one action up harder than the other is a net shift towards it. It works, only noisily:
+#    the raw-returns variant still learned, but about 34 steps per episode behind the
+#    centred ones over the first 200 episodes.
+#
 # 5. What does the discount factor `gamma` trade off in REINFORCE? Predict what `gamma = 0.9`
 #    would do on CartPole.
+#
+#    Answer: A smaller `gamma` credits an action only with what happens soon after it, which
+#    lowers the variance of the returns but ignores longer-term consequences (bias). With 0.9
+#    the horizon is about 10 steps: the returns-to-go saturate near 10 and only the last ten
+#    or so steps before a fall carry a clear signal, which may well be enough for CartPole,
+#    where falls develop within a few dozen steps. Try it and compare the learning curves.
+#
 # 6. The greedy evaluation is often better than the sampled one. Why, and which of the two
 #    is the "real" performance of the trained agent?
+#
+#    Answer: The sampled policy sometimes draws the less likely action at a delicate moment;
+#    greedy never does, here 500 against about 425 steps. Both are real, for different
+#    agents: report the one you will deploy (usually the greedy one for a task like this),
+#    and say which it is.
+#
 # 7. Why is this tiny network usually faster on a CPU than on a GPU, and at what point would
 #    the GPU start to pay off?
 #
+#    Answer: Acting calls the network on one state at a time, and each call is a few tiny
+#    matrix products; on a GPU every call also pays for launching kernels and copying data
+#    between host and device, which costs far more than the arithmetic. A GPU pays off once
+#    each call does a lot of work: large networks, image observations, or many environments
+#    stepped in parallel so that states arrive in big batches.
+#
 # ## Further research
 #
-# * Run both variants (with and without the baseline) for five seeds each and plot the mean
-#   learning curve with a band for the spread. Is the gap as large as in the single run
-#   above? How many seeds would you need to be confident about it?
+# * Give the value network the time that is left in the episode, `(500 - t) / 500`, as a
+#   fifth input (the policy need not see it). Does the learned baseline then beat the batch
+#   mean? Use the five seeds of the comparison above, and plot the spread as well as the mean.
 # * Replace the Monte Carlo return in the advantage with a bootstrapped one,
 #   $r_t + \gamma V(s_{t+1}) - V(s_t)$, updating after a fixed number of steps instead of
 #   whole episodes. You have just built an actor-critic (A2C); compare its learning speed
