@@ -96,7 +96,7 @@ with torch.no_grad():
 net_acc = (net_pred == yt).float().mean().item()
 print(f"training images: {len(X_train)}, test images: {len(X_test)}")
 print(f"network accuracy on unseen 3s and 7s: {net_acc:.1%}")
-assert len(X_train) == len(X_test) == 181
+assert digits.data.shape == (1797, 64) and len(X_train) == len(X_test) == 181
 assert net_acc > 0.98
 
 # %% [markdown]

@@ -97,7 +97,7 @@ X_train, X_test, y_train, y_test = train_test_split(
 quick = HistGradientBoostingClassifier(random_state=SEED).fit(X_train, y_train)
 quick_acc = quick.score(X_test, y_test)
 print(f"gradient-boosted trees, test accuracy: {quick_acc:.1%} on {len(y_test)} test rows")
-assert (len(y_train), len(y_test)) == (426, 143)
+assert X.shape == (569, 30) and (len(y_train), len(y_test)) == (426, 143)
 assert 0.96 < quick_acc < 0.99
 
 # %% [markdown]

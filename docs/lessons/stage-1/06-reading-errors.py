@@ -121,6 +121,7 @@ x = torch.tensor(measurements, dtype=torch.float32, device=DEVICE)
 y = torch.tensor(labels, device=DEVICE)
 print("x:", tuple(x.shape), x.dtype, x.device, "| y:", tuple(y.shape), y.dtype)
 print("cultivars in the batch:", labels.tolist())
+assert wine.data.shape == (178, 13) and len(wine.target_names) == 3
 assert x.shape == (8, 13) and measurements.dtype == np.float64 and y.dtype == torch.int64
 
 # %% [markdown]
