@@ -388,9 +388,8 @@ def discounted_return(rewards, gamma):
 
 
 for gamma in (1.0, 0.99, 0.9, 0.5):
-    print(
-        f"gamma = {gamma:4}: return of the dry eleven-step route {discounted_return(route_rewards, gamma):+.3f}"
-    )
+    g = discounted_return(route_rewards, gamma)
+    print(f"gamma = {gamma:4}: return of the dry eleven-step route {g:+.3f}")
 assert abs(discounted_return(route_rewards, 1.0) - 0.60) < 1e-9
 
 # %% [markdown]
@@ -517,7 +516,8 @@ assert 14.5 < plan_expected_steps < 15.5
 # %% [markdown]
 # The plan's chance of falling into a pit is exactly zero, not merely small: on every square
 # the plan can reach, its arrow points so that neither a slide to the left nor one to the
-# right lands in a pit. Its episodes last 15.1 steps on average against eleven on a dry floor; slides cost about four steps.
+# right lands in a pit. Its episodes last 15.1 steps on average, against eleven on a dry
+# floor: slides cost about four steps.
 #
 # ## Finding the best policy: the Bellman optimality equation
 #
@@ -649,7 +649,8 @@ plt.show()
 # Quick check: why is policy iteration guaranteed to stop after finitely many iterations?
 #
 # - [ ] because the tolerance `tol` ends it
-# - [x] there are finitely many deterministic policies, and each iteration either improves the policy or stops
+# - [x] there are finitely many deterministic policies, and each iteration either improves
+#   the policy or stops
 # - [ ] because the discount factor shrinks the error by $\gamma$ per iteration
 #
 # Why: a grid with 31 open squares and 4 actions has $4^{31}$ deterministic policies. No
@@ -712,8 +713,9 @@ assert (
 )
 
 # %% [markdown]
-# The only difference is the square at row 3, column 5, just above a pit. Going right gets there sooner but slides into the pit one time in ten; going up
-# is safe but takes about two steps longer. For the short-sighted agent a reward two steps
+# The only difference is the square at row 3, column 5, just above a pit. Going right gets
+# there sooner but slides into the pit one time in ten; going up is safe but takes two
+# steps longer. For the short-sighted agent a reward two steps
 # later is worth only $0.9^2 = 0.81$ of the same reward now, so the detour costs a
 # noticeable share of the goal's +1 and the risk is worth taking; at 0.99 the delay costs
 # two percent and the detour wins. A lower $\gamma$ also converges in fewer sweeps, since
