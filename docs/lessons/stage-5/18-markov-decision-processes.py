@@ -750,7 +750,7 @@ assert np.all(np.diff(values_by_slip) < 0), "more slip, less value"
 
 # %% [markdown]
 # Up to a 2 % chance of slipping, the plan walks along the pits in nine steps; from 3 % on
-# it takes the eleven-step detour through row 2. The value of the start falls steadily as
+# (at every slip we tried, up to 0.4) it takes the eleven-step detour through row 2. The value of the start falls steadily as
 # the floor gets more slippery, even once the route stops changing, because slides waste
 # steps. What does the dry plan cost on the real, slippery floor? Policy evaluation answers
 # exactly.
@@ -850,7 +850,7 @@ plt.show()
 #    falling as the slip grows. Why?
 #
 #    Answer: Slides waste moves: each one costs a fee and delays the discounted +1. With a
-#    slip of 0.2 the plan needs 15.1 steps on average instead of eleven, and more at 0.4.
+#    slip of 0.2 the plan needs 15.1 steps on average instead of eleven.
 #
 # 7. In the next lesson the agent does not know `P`. Which of this lesson's tools can it
 #    still use, and which not?
