@@ -76,6 +76,9 @@ class Prepared:
     stats: TreeStats
     seconds: float
     lessons: list[Lesson] = field(default_factory=list)
+    # What the lessons still lack (answers, quick checks, alt text): engines log these as
+    # warnings, so a strict build refuses them and a preview shows the page regardless.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def docs(self) -> Path:
@@ -135,9 +138,9 @@ def _notebook(lesson: Lesson, run: LessonRun | None) -> dict:
     return json.loads(nbformat.writes(lesson_notebook(lesson)))
 
 
-def _render_lessons(project, model, runs, writer, root) -> dict[str, str]:
-    """Every lesson page into the writer; returns page path -> source path under docs/."""
-    problems: list[Problem] = []
+def _render_lessons(project, model, runs, writer, root, problems) -> dict[str, str]:
+    """Every lesson page into the writer; returns page path -> source path under docs/.
+    What the rendering finds lacking (a plot without alt text) goes to ``problems``."""
     sources = {}
     docs_dir = project.root / project.site.docs_dir
     for lesson in model.lessons:
@@ -163,8 +166,6 @@ def _render_lessons(project, model, runs, writer, root) -> dict[str, str]:
         for rel, data in page.files.items():
             writer.add(f"{DOCS}/{rel}", data)
         sources[page.src_uri] = lesson.path.relative_to(docs_dir).as_posix()
-    if problems:
-        raise PrepareError("lesson pages have problems", problems)
     return sources
 
 
@@ -194,6 +195,8 @@ def engine_config(project: ProjectConfig, tree: Path, nav: list | None, css, js)
     """
     parent = os.path.relpath(project.path.resolve(), tree.resolve())
     config: dict = {"INHERIT": parent, "docs_dir": DOCS, "site_dir": "site"}
+    if project.site.site_url:
+        config["site_url"] = project.site.site_url
     if nav is not None:
         config["nav"] = nav
     config["extra_css"] = css
@@ -264,7 +267,12 @@ def prepare(
         writer.add(f"{DOCS}/{SITE_REPORT.as_posix()}", report.to_json_text())
     if tdl.linkcheck.enabled and links_page.src_uri not in existing:
         writer.add(f"{DOCS}/{links_page.src_uri}", render_link_health_markdown(links))
-    sources = _render_lessons(project, model, runs, writer, root)
+    warnings = list(found.incomplete)
+    rendered: list[Problem] = []
+    sources = _render_lessons(project, model, runs, writer, root, rendered)
+    # A plot the source check already reported needs no second message from the rendering.
+    flagged = {(p.path, p.line) for p in warnings}
+    warnings += [p for p in rendered if (p.path, p.line) not in flagged]
     moved = _redirects(model, writer, project.site.use_directory_urls)
     joined = reader_assets.bundles({"aliases": moved} if moved else None)
     for rel, content in reader_assets.asset_files(joined).items():
@@ -293,4 +301,5 @@ def prepare(
         stats=stats,
         seconds=time.monotonic() - started,
         lessons=found.lessons,
+        warnings=sorted(warnings),
     )

@@ -1,8 +1,10 @@
 """Validate a project: the catalog, every lesson's front matter and teaching markup.
 
-One function serves ``check`` and every build, so a build refuses exactly what ``check``
-reports: catalog problems, lesson front matter, lessons against the catalog, questions
-without answers, malformed quick checks, plots without alt text.
+One function serves ``check`` and every build. Problems (catalog, front matter, lessons
+against the catalog, malformed teaching markup) stop both. What a finished lesson still
+lacks (a question without an answer, too few questions, no quick check, a plot without
+alt text) is ``incomplete``: ``check`` refuses it, a build warns about it, so a strict
+build refuses it too while a preview of a lesson being written still shows the page.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ class Validated:
     catalog: object | None = None
     lessons: list = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # What a finished lesson still lacks: answers, questions, quick checks, alt text.
+    # ``check`` refuses these; a build warns (so a strict build refuses them too).
+    incomplete: list[Problem] = field(default_factory=list)
 
 
 def validate_project(catalog_path: Path, lessons_dir: Path | None, root: Path) -> Validated:
@@ -44,7 +49,9 @@ def validate_project(catalog_path: Path, lessons_dir: Path | None, root: Path) -
         found.problems += cross_check(found.lessons, found.catalog, root)
     for lesson in found.lessons:
         shown = display_path(lesson.path, root)
-        found.problems += section_problems(lesson.path, shown)
-        found.problems += figure_problems(lesson.path, shown)
+        malformed, missing = section_problems(lesson.path, shown)
+        found.problems += malformed
+        found.incomplete += missing + figure_problems(lesson.path, shown)
     found.problems.sort()
+    found.incomplete.sort()
     return found

@@ -124,3 +124,42 @@ def pytest_collection_modifyitems(config, items):
     """Run browser tests last: Playwright's synchronous API keeps an event loop running in
     the main thread for the rest of the session, where ``asyncio.run`` then refuses to start."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def teaching_cell(title: str = "this lesson") -> str:
+    """A markdown cell with what every finished lesson ends with: a quick check, five
+    answered questions and two further-research tasks (``check`` asks for all three)."""
+    return f"""
+# %% [markdown]
+# Quick check: is {title} a test lesson?
+#
+# - [x] yes
+# - [ ] no
+#
+# ## Questions
+#
+# 1. First question of {title}?
+#
+#    Answer: The first answer.
+#
+# 2. Second question with `code`?
+#
+#    Hint: A hint with `code`.
+#
+# 3. Third?
+#
+#    Answer: Third.
+#
+# 4. Fourth?
+#
+#    Answer: Fourth.
+#
+# 5. Fifth?
+#
+#    Answer: Fifth.
+#
+# ## Further research
+#
+# - One task.
+# - Another task.
+"""

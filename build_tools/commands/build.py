@@ -20,6 +20,8 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--no-strict", action="store_true", help="do not treat the engine's warnings as errors"
     )
+    parser.add_argument("--site-dir", help="build into this folder (default: site_dir)")
+    parser.add_argument("--site-url", help="publish for this address (default: site_url)")
     add_prepare_arguments(parser)
 
 
@@ -34,13 +36,26 @@ def run(args) -> int:
             return 2
         from build_tools.engines.mkdocs_plugin import build_site
 
-        return build_site(args.config, strict=not args.no_strict)
+        return build_site(
+            args.config, strict=not args.no_strict, site_dir=args.site_dir, site_url=args.site_url
+        )
     from build_tools.commands.prepare import prepare_from_args
     from build_tools.engines.zensical_build import EngineError, build
 
-    prepared = prepare_from_args(args)
+    prepared = prepare_from_args(args, site_dir=args.site_dir, site_url=args.site_url)
     if isinstance(prepared, int):
         return prepared
+    if prepared.warnings:
+        from build_tools.problems import default_format, print_problems
+
+        print_problems(prepared.warnings, args.format or default_format())
+        if not args.no_strict:
+            print(
+                f"error: {len(prepared.warnings)} warning(s) in strict mode; the site was "
+                "left as it was",
+                file=sys.stderr,
+            )
+            return 1
     try:
         built = build(prepared, strict=not args.no_strict)
     except EngineError as exc:

@@ -32,7 +32,7 @@ def collect_problems(catalog_path: str, lessons_dir: str | None) -> tuple[list[P
         "resources": len(found.catalog.resources) if found.catalog is not None else 0,
         "lessons": len(found.lessons),
     }
-    return found.problems, counts
+    return sorted(found.problems + found.incomplete), counts
 
 
 def run(args) -> int:

@@ -13,9 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from build_tools.links.model import CheckSettings
-from build_tools.links.pipeline import check, collect, report
 from build_tools.problems import add_format_argument, default_format, print_problems
-from build_tools.settings import SettingsError, load_settings
+from build_tools.settings import SettingsError, load_project
 
 HELP = "check catalog URLs and every link in a built site"
 
@@ -45,8 +44,19 @@ def add_arguments(parser) -> None:
         "--offline", action="store_true", help="check internal links and #fragments only"
     )
     parser.add_argument("--json", metavar="PATH", help="write the JSON report here")
+    parser.add_argument(
+        "--host-stats", action="store_true", help="show requests, latency and errors per host"
+    )
+    parser.add_argument(
+        "--host-stats-json", metavar="PATH", help="write the per-host figures as JSON here"
+    )
     for flag, field, kind, _minimum, metavar, text in LIMITS:
         parser.add_argument(flag, dest=field, type=kind, metavar=metavar, help=text)
+    parser.add_argument(
+        "--method",
+        choices=("get", "head"),
+        help="get: one GET per URL (default); head: HEAD, with GET where a host refuses it",
+    )
     parser.add_argument(
         "--no-cache", action="store_true", help="ignore cached verdicts (new ones are still saved)"
     )
@@ -75,22 +85,14 @@ def settings_from(section, args) -> CheckSettings:
             values[field] = given
         if values[field] < minimum:
             raise UsageError(f"{flag} (linkcheck.{field}) must be at least {minimum}")
+    if getattr(args, "method", None):
+        values["method"] = args.method
     for pattern in values["exclude"]:
         try:
             re.compile(pattern)
         except re.error as exc:
             raise UsageError(f"linkcheck.exclude: bad pattern {pattern!r}: {exc}") from None
     return replace(CheckSettings(), **values)
-
-
-def _site_url(mkdocs_yml: Path) -> str | None:
-    """Where the site is published: links under it are internal, not external."""
-    from build_tools.settings import load_project
-
-    try:
-        return load_project(mkdocs_yml).site.site_url
-    except SettingsError:  # an unreadable mkdocs.yml was already reported by load_settings
-        return None
 
 
 def _inputs(args, config) -> tuple[Path | None, Path | None]:
@@ -106,9 +108,13 @@ def _inputs(args, config) -> tuple[Path | None, Path | None]:
 
 
 def run(args) -> int:
+    # Imported here, not above: ``--help`` and bad input answer without loading the checker.
+    from build_tools.links.pipeline import check, collect, report
+
     fmt = args.format or default_format()
     try:
-        config = load_settings(args.config)
+        project = load_project(args.config)
+        config = project.tdl
         settings = settings_from(config.linkcheck, args)
         catalog, site = _inputs(args, config)
     except (SettingsError, UsageError) as exc:
@@ -120,7 +126,8 @@ def run(args) -> int:
 
         catalog_errors = (CatalogError,)
     try:
-        collection = collect(catalog, site, _site_url(Path(args.config)) if site else None)
+        # Links under the site's published URL are internal, not external.
+        collection = collect(catalog, site, project.site.site_url if site else None)
     except catalog_errors as exc:
         print_problems(exc.problems, fmt)
         print("linkcheck: fix the catalog first ('python -m build_tools check')", file=sys.stderr)
@@ -130,7 +137,15 @@ def run(args) -> int:
         collection, settings, offline=args.offline, cache_path=cache, use_cache=not args.no_cache
     )
     try:
-        return report(checked, settings, fmt=fmt, json_path=args.json)
+        return report(
+            checked,
+            settings,
+            fmt=fmt,
+            json_path=args.json,
+            host_stats=args.host_stats,
+            host_stats_path=args.host_stats_json,
+        )
     except OSError as exc:
-        print(f"linkcheck: cannot write {args.json}: {exc.strerror or exc}", file=sys.stderr)
+        where = exc.filename or args.json
+        print(f"linkcheck: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
         return 2

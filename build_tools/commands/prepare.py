@@ -20,8 +20,11 @@ def add_arguments(parser) -> None:
     add_format_argument(parser)
 
 
-def prepare_from_args(args):
-    """The prepared project, or an exit status after printing why it failed."""
+def prepare_from_args(args, site_dir: str | None = None, site_url: str | None = None):
+    """The prepared project, or an exit status after printing why it failed; ``site_dir``
+    and ``site_url`` replace the project's own."""
+    import dataclasses
+
     from build_tools.lessons.progress import TerminalProgress
     from build_tools.prepare import PrepareError, prepare
     from build_tools.settings import SettingsError, load_project
@@ -32,6 +35,10 @@ def prepare_from_args(args):
         return 2
     try:
         project = load_project(args.config)
+        changes = {k: v for k, v in {"site_dir": site_dir, "site_url": site_url}.items() if v}
+        if changes:
+            site = dataclasses.replace(project.site, **changes)
+            project = dataclasses.replace(project, site=site)
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -44,6 +51,8 @@ def prepare_from_args(args):
             print_problems(exc.problems, fmt)
         print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 1
+    for problem in prepared.warnings:
+        print(f"warning: {problem}", file=sys.stderr)
     print(prepared.summary(), file=sys.stderr)
     return prepared
 

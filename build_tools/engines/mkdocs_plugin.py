@@ -17,7 +17,6 @@ the lessons (cached) and writes the generated tree; the plugin hands that tree t
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -91,6 +90,8 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
                 else (f"{exc}:\n{details}" if details else str(exc))
             )
             raise PluginError(message) from None
+        for problem in self.prepared.warnings:
+            log.warning(str(problem))  # --strict turns these into a failed build
         log.info(self.prepared.summary())
         self._configure(config)
         if not self.dirty:  # a dirty build updates the existing site in place
@@ -150,19 +151,31 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
         return server
 
 
-def build_site(config_file: str | Path = "mkdocs.yml", strict: bool = True) -> int:
-    """``mkdocs build`` exactly as its command line runs it (logging included); its exit
-    status: 0 on success, 1 on a failed build."""
-    from mkdocs.__main__ import cli
+def build_site(
+    config_file: str | Path = "mkdocs.yml",
+    strict: bool = True,
+    site_dir: str | None = None,
+    site_url: str | None = None,
+) -> int:
+    """``mkdocs build`` as its command line runs it (its log included), with ``site_dir``
+    and ``site_url`` overridable; 0 on success, 1 on a failed build."""
+    from mkdocs import __main__ as mkdocs_cli
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
 
-    args = ["build", "--config-file", str(config_file)]
-    if strict:
-        args.append("--strict")
+    state = mkdocs_cli.State()  # MkDocs' own log handler and format
+    overrides = {k: v for k, v in {"site_dir": site_dir, "site_url": site_url}.items() if v}
     try:
-        cli.main(args=args, prog_name="mkdocs", standalone_mode=False)
-    except SystemExit as exc:  # MkDocs exits 1 on a build error, after printing it
-        return int(exc.code or 0)
-    except Exception as exc:  # click's usage errors
-        print(f"Error: {exc}", file=sys.stderr)
+        config = load_config(str(config_file), strict=strict, **overrides)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except MkDocsException as exc:
+        state.logger.error(str(exc))
         return 1
+    finally:
+        del state
     return 0

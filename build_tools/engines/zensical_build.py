@@ -74,7 +74,11 @@ def build(prepared: Prepared, strict: bool = True) -> Built:
     pages = _squeeze(output)
     final = prepared.project.root / prepared.project.site.site_dir
     staging = staging_folder(final)
-    os.rmdir(staging)
-    os.rename(output, staging)  # same file system: the project's folders
+    try:
+        os.rmdir(staging)
+        os.rename(output, staging)  # the project's folders: one file system, one rename
+    except OSError:  # a site folder on another file system: copy it there first
+        shutil.copytree(output, staging, dirs_exist_ok=True)
+        shutil.rmtree(output, ignore_errors=True)
     swap_in(staging, final)
     return Built(final, pages, time.monotonic() - started)

@@ -67,6 +67,12 @@ def _block(kind: str, text: str, searched: bool = False) -> str:
     )
 
 
+def _wrap(kind_and_attributes: str, content: str) -> str:
+    """An output block of a kind (``html``, ``markdown``) with extra attributes after it."""
+    kind, _, extra = kind_and_attributes.partition(" ")
+    return f'<div class="tdl-output tdl-output--{kind}" {extra}>\n{content}\n</div>'
+
+
 def _fold(summary: str, content: str) -> str:
     return f'<details class="tdl-fold">\n<summary>{summary}</summary>\n\n{content}\n\n</details>'
 
@@ -132,14 +138,12 @@ class _Renderer:
                 alt = alts.pop(0)
             return self.image(data[mime], IMAGE_TYPES[mime], alt, cell)
         if mime == "text/html":
-            return f'<div class="tdl-output tdl-output--html" data-search-exclude>\n{_text(data[mime]).strip()}\n</div>'
+            return _wrap("html data-search-exclude", _text(data[mime]).strip())
         if mime == "text/markdown":
-            return f'<div class="tdl-output tdl-output--markdown" markdown>\n{_text(data[mime]).strip()}\n</div>'
+            return _wrap("markdown markdown", _text(data[mime]).strip())
         if mime == "text/latex":
             latex = _text(data[mime]).strip().strip("$")
-            return (
-                f'<div class="tdl-output tdl-output--markdown" markdown>\n$$\n{latex}\n$$\n</div>'
-            )
+            return _wrap("markdown markdown", f"$$\n{latex}\n$$")
         if mime == "text/plain":
             return _block("text", shorten_text(_text(data[mime]), self.output_lines))
         return ""

@@ -30,7 +30,7 @@ from build_tools.problems import Problem
 MIN_QUESTIONS = 5
 MIN_RESEARCH = 2
 MIN_CHECKS = 1
-FORMAT = 3  # bump when the parsed form changes; part of the remembered files' key
+FORMAT = 4  # bump when the parsed form changes; part of the remembered files' key
 _CELL = re.compile(r"^# %%(.*)$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _NUMBERED = re.compile(r"^( {0,3})(\d+)[.)](\s+)(.*)$")
@@ -101,7 +101,8 @@ class Sections:
     questions: list[Question] = field(default_factory=list)
     research: list[str] = field(default_factory=list)
     checks: list[QuickCheck] = field(default_factory=list)
-    problems: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)  # malformed markup
+    unanswered: list[int] = field(default_factory=list)  # lines of questions without answer
 
 
 def markdown_lines(source: str) -> list[tuple[int, str]]:
@@ -226,11 +227,7 @@ class _Reader:
         text = _join(parts["question"])
         hint, answer = _join(parts.get("hint", [])), _join(parts.get("answer", []))
         if not hint and not answer:
-            self.problem(
-                line,
-                "this question has no answer: add an indented paragraph starting "
-                "'Answer:' or 'Hint:' under it",
-            )
+            self.sections.unanswered.append(line)
         self.sections.questions.append(
             Question(text=text, line=line, hint=hint, answer=answer, end=last or line)
         )
@@ -367,6 +364,7 @@ def _from_json(data: dict) -> Sections:
             for c in data["checks"]
         ],
         problems=[tuple(p) for p in data["problems"]],
+        unanswered=list(data["unanswered"]),
     )
 
 
@@ -387,13 +385,21 @@ def lesson_sections(path: Path, cache_dir: Path | None = None) -> Sections:
     return sections
 
 
-def section_problems(path: Path, shown: str, kind: str = "lesson") -> list[Problem]:
-    """Problems of a lesson's teaching markup: too few questions, tasks or quick checks,
-    questions without an answer, malformed quick checks."""
+UNANSWERED = (
+    "this question has no answer: add an indented paragraph starting 'Answer:' or 'Hint:' under it"
+)
+
+
+def section_problems(path: Path, shown: str) -> tuple[list[Problem], list[Problem]]:
+    """Problems of a lesson's teaching markup, in two lists: malformed markup (which no
+    build accepts) and what a finished lesson still lacks (questions without an answer,
+    too few questions, tasks or quick checks), which ``check`` refuses and a preview
+    only warns about."""
     found = read_sections(path.read_text(encoding="utf-8"))
-    problems = [Problem(shown, line, 1, message) for line, message in found.problems]
+    malformed = [Problem(shown, line, 1, message) for line, message in found.problems]
+    missing = [Problem(shown, line, 1, UNANSWERED) for line in found.unanswered]
     if len(found.questions) < MIN_QUESTIONS:
-        problems.append(
+        missing.append(
             Problem(
                 shown,
                 1,
@@ -403,7 +409,7 @@ def section_problems(path: Path, shown: str, kind: str = "lesson") -> list[Probl
             )
         )
     if len(found.research) < MIN_RESEARCH:
-        problems.append(
+        missing.append(
             Problem(
                 shown,
                 1,
@@ -413,10 +419,10 @@ def section_problems(path: Path, shown: str, kind: str = "lesson") -> list[Probl
             )
         )
     if len(found.checks) < MIN_CHECKS:
-        problems.append(
+        missing.append(
             Problem(shown, 1, 1, "needs at least one quick check ('Quick check:' paragraph)")
         )
-    return problems
+    return malformed, missing
 
 
 _SHOW = re.compile(r"(?:\bplt|\bfig\w*|\bfigure)\.show\(")

@@ -13,8 +13,6 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from filelock import FileLock
-
 from build_tools.links.model import VERDICTS, LinkResult, Source, now
 
 DEFAULT_CACHE = Path(".cache/tdl/links.json")
@@ -83,6 +81,8 @@ def fresh_results(
 
 def save_link_results(cache_path: str | Path, results: Iterable[LinkResult]) -> None:
     """Merge ``results`` into the cache file; readers never see a half-written file."""
+    from filelock import FileLock  # only runs that fetched something write the cache
+
     path = Path(cache_path)
     path.parent.mkdir(parents=True, exist_ok=True)  # the lock file lives beside the cache
     # The lock keeps two concurrent runs from each dropping the other's new entries.

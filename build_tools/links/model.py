@@ -1,9 +1,9 @@
 """Plain values passed between the link checker's stages: links, their sources, settings, verdicts.
 
 ``collect`` produces :class:`Link` values (a URL and every place that uses it), ``check``
-turns them into :class:`LinkResult` values, ``report`` prints and writes those. Nothing here
-does any work; the stages live in ``links_collect``, ``links_site``, ``links_http`` and
-``links_report``.
+turns them into :class:`LinkResult` values (and :class:`HostStats`, what each host was
+asked), ``report`` prints and writes those. Nothing here
+does any work; the stages live in the ``collect``, ``site``, ``http`` and ``report`` modules.
 """
 
 from __future__ import annotations
@@ -107,6 +107,42 @@ class LinkResult:
         return data
 
 
+@dataclass
+class HostStats:
+    """Requests sent to one host and how it answered."""
+
+    host: str
+    requests: int = 0
+    # Requests without a usable answer (timeout, refused, TLS, reset) or with status >= 400.
+    errors: int = 0
+    rate_limited: int = 0  # 429 and 503 answers
+    waited_s: float = 0.0  # time all requests to the host were paused because of them
+    from_cache: int = 0  # URLs of the host answered from the verdict cache
+    latencies: list[float] = field(default_factory=list)  # seconds, per answered request
+
+    @property
+    def median_ms(self) -> float | None:
+        if not self.latencies:
+            return None
+        ordered = sorted(self.latencies)
+        middle = len(ordered) // 2
+        if len(ordered) % 2:
+            return ordered[middle] * 1000
+        return (ordered[middle - 1] + ordered[middle]) * 500
+
+    def to_json(self) -> dict:
+        median = self.median_ms
+        return {
+            "host": self.host,
+            "requests": self.requests,
+            "median_ms": round(median, 1) if median is not None else None,
+            "errors": self.errors,
+            "rate_limited": self.rate_limited,
+            "rate_limit_wait_s": round(self.waited_s, 3),
+            "from_cache": self.from_cache,
+        }
+
+
 @dataclass(frozen=True)
 class CheckSettings:
     """How external links are checked; defaults are at least as polite as lychee's."""
@@ -119,6 +155,8 @@ class CheckSettings:
     retry_wait_s: float = 1.0
     max_retry_after_s: float = 60
     max_redirects: int = 10
+    # "get": one GET per URL, its body read only for fragments; "head": HEAD, GET if refused.
+    method: str = "get"
     check_external_fragments: bool = False
     max_body_bytes: int = 4 * 1024 * 1024
     exclude: tuple[str, ...] = ()

@@ -13,12 +13,11 @@ The catalog page and the "Link health" page use :func:`load_link_results` and
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from build_tools.links.cache import (
     DEFAULT_CACHE,
@@ -28,25 +27,28 @@ from build_tools.links.cache import (
     write_atomically,
 )
 from build_tools.links.collect import collect_catalog, merge
-from build_tools.links.http import HttpChecker, malformed, run
 from build_tools.links.model import (
     BROKEN,
     OK,
     REDIRECT,
     SKIPPED,
     CheckSettings,
+    HostStats,
     Link,
     LinkResult,
     now,
 )
 from build_tools.links.report import (
     counts_line,
+    host_stats_json,
+    host_stats_text,
     json_text,
     problems,
     render_link_health_markdown,
     summary_text,
 )
 from build_tools.links.site import SiteScan, check_internal, fragment_found, scan_site
+from build_tools.links.urls import host_of, malformed
 from build_tools.problems import format_problems
 
 __all__ = [
@@ -71,11 +73,12 @@ class Collection:
 
 @dataclass
 class Checked:
-    """The check stage's result: one verdict per link, and what it cost."""
+    """The check stage's result: one verdict per link, and what it cost (per host too)."""
 
     results: list[LinkResult]
     requests: int = 0
     from_cache: int = 0
+    hosts: list[HostStats] = field(default_factory=list)
 
 
 def collect(
@@ -118,6 +121,7 @@ def check(
     cached = fresh_results(cached, settings.cache_ttl_hours)
     pending: list[Link] = []
     from_cache = 0
+    hosts: dict[str, HostStats] = {}
     for link in collection.links.values():
         if link.internal:
             results.append(check_internal(collection.site, link))
@@ -131,29 +135,39 @@ def check(
         elif hit and (hit.fragment_checked or not _wants_fragment(link.url, settings)):
             result = hit
             from_cache += 1
+            host = host_of(link.url)
+            hosts.setdefault(host, HostStats(host)).from_cache += 1
         else:
             pending.append(link)
             continue
         results.append(result.with_sources(link.sources))
-    fetched, requests = _check_external(pending, settings)
+    fetched, requests, gates = _check_external(pending, settings)
+    for stats in gates:
+        stats.from_cache = hosts.pop(stats.host, stats).from_cache
     if cache_path and fetched:
         save_link_results(cache_path, fetched)
     results += fetched
     results.sort(key=lambda r: r.url)
-    return Checked(results, requests, from_cache)
+    hosts_seen = sorted([*gates, *hosts.values()], key=lambda h: h.host)
+    return Checked(results, requests, from_cache, hosts_seen)
 
 
-def _check_external(links: list[Link], settings: CheckSettings) -> tuple[list[LinkResult], int]:
+def _check_external(
+    links: list[Link], settings: CheckSettings
+) -> tuple[list[LinkResult], int, list[HostStats]]:
     """Fetch each distinct URL (fragment removed) once, then judge each link's fragment."""
     if not links:
-        return [], 0
+        return [], 0, []
+    # Imported here: runs that fetch nothing (offline, all cached) skip the HTTP machinery.
+    from build_tools.links.http import run
+
     wants: dict[str, bool] = {}
     for link in links:
         base = link.url.partition("#")[0]
         wants[base] = wants.get(base, False) or _wants_fragment(link.url, settings)
-    hosts = {urlsplit(base).hostname for base in wants if not malformed(base)}
+    hosts = {host_of(base) for base in wants if not malformed(base)}
     print(f"checking {len(wants)} URLs on {len(hosts)} hosts ...", file=sys.stderr)
-    fetches, requests = run(_fetch_all(wants, settings))
+    fetches, requests, gates = run(_fetch_all(wants, settings))
     checked_at = now()
     results = []
     for link in links:
@@ -178,13 +192,18 @@ def _check_external(links: list[Link], settings: CheckSettings) -> tuple[list[Li
             result.verdict = BROKEN
             result.detail = f"the page has no element with id '{unquote(fragment)}'"
         results.append(result)
-    return results, requests
+    return results, requests, gates
 
 
 async def _fetch_all(wants: dict[str, bool], settings: CheckSettings):
+    import asyncio
+
+    from build_tools.links.http import HttpChecker
+
     async with HttpChecker(settings) as checker:
         fetches = await asyncio.gather(*(checker.fetch(url, w) for url, w in wants.items()))
-    return dict(zip(wants, fetches, strict=True)), checker.requests
+    stats = [gate.stats for gate in checker.gates.values() if gate.stats.host]
+    return dict(zip(wants, fetches, strict=True)), checker.requests, stats
 
 
 def report(
@@ -194,12 +213,20 @@ def report(
     fmt: str = "text",
     json_path: str | Path | None = None,
     stream=None,
+    host_stats: bool = False,
+    host_stats_path: str | Path | None = None,
 ) -> int:
-    """Print the summary (and CI annotations), write the JSON report; 1 when a link fails."""
+    """Print the summary (and CI annotations), write the JSON reports; 1 when a link fails.
+
+    ``host_stats`` adds the per-host table to the terminal summary; ``host_stats_path``
+    writes the same figures as JSON (the links report keeps its documented shape).
+    """
     stream = stream or sys.stdout
     results = checked.results
     if json_path:
         write_atomically(Path(json_path), json_text(results))
+    if host_stats_path:
+        write_atomically(Path(host_stats_path), host_stats_json(checked.hosts))
     if fmt == "github":
         annotations = format_problems(problems(results, settings.fail_on), "github")
         if annotations:
@@ -207,6 +234,8 @@ def report(
     summary = summary_text(results)
     if summary:
         print(summary, file=stream)
+    if host_stats and checked.hosts:
+        print(host_stats_text(checked.hosts), file=stream)
     cost = f"{checked.requests} requests, {checked.from_cache} from cache"
     print(f"linkcheck: {counts_line(results)} ({cost})", file=stream)
     return 1 if any(r.verdict in settings.fail_on for r in results) else 0

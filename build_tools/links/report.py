@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 
-from build_tools.links.model import OK, REDIRECT, SKIPPED, VERDICTS, LinkResult
+from build_tools.links.model import OK, REDIRECT, SKIPPED, VERDICTS, HostStats, LinkResult
 from build_tools.problems import Problem
 
 SOURCES_SHOWN = 5
@@ -84,6 +84,35 @@ def json_text(results: Iterable[LinkResult]) -> str:
     # which an indented dump would not use.
     entries = [json.dumps(r.to_json()) for r in sorted(results, key=lambda r: r.url)]
     return "[\n" + ",\n".join(entries) + "\n]\n"
+
+
+HOST_COLUMNS = ("requests", "median ms", "errors", "rate-limited", "waited s", "cached")
+
+
+def host_stats_text(hosts: Iterable[HostStats]) -> str:
+    """The per-host table of the terminal summary: what each host was asked, how it answered."""
+    rows = []
+    for h in sorted(hosts, key=lambda h: (-h.requests, h.host)):
+        median = f"{h.median_ms:.0f}" if h.median_ms is not None else "-"
+        figures = (h.requests, median, h.errors, h.rate_limited, f"{h.waited_s:.1f}", h.from_cache)
+        rows.append((h.host, *map(str, figures)))
+    header = ("host", *HOST_COLUMNS)
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in [header, *rows]
+    ]
+    return "hosts:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def host_stats_json(hosts: Iterable[HostStats]) -> str:
+    """The per-host figures as JSON: a list of ``{host, requests, median_ms, errors,
+    rate_limited, rate_limit_wait_s, from_cache}``, busiest host first."""
+    ordered = sorted(hosts, key=lambda h: (-h.requests, h.host))
+    return json.dumps([h.to_json() for h in ordered], indent=1) + "\n"
 
 
 def _cell(text: object) -> str:

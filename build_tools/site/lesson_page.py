@@ -104,7 +104,6 @@ def lesson_page(
             for rid in lesson.meta.resources
             if rid in model.catalog.resources_by_id
         ],
-        catalog_href=md_link("catalog.md", src_uri),
     )
     bottom = parts.bottom(
         item=item,

@@ -32,8 +32,9 @@ def _fold(kind: str, label: str, markdown: str) -> str:
 
 def card(question: Question, number: int, lesson_id: str) -> str:
     """One question as a review card (an ``li`` of the cards list)."""
+    card_id = _attr(question.card_id(lesson_id))
     parts = [
-        f'<li class="tdl-card" value="{number}" data-tdl-card="{_attr(question.card_id(lesson_id))}" markdown="block">',
+        f'<li class="tdl-card" value="{number}" data-tdl-card="{card_id}" markdown="block">',
         f'<div class="tdl-card__question" markdown>\n\n{question.text}\n\n</div>',
     ]
     if question.hint:
@@ -48,7 +49,8 @@ def cards(questions: list[tuple[int, Question]], lesson_id: str, lesson_title: s
     """An ordered list of cards; ``questions`` pairs each question with its number."""
     title = f' data-tdl-lesson-title="{_attr(lesson_title)}"' if lesson_title else ""
     items = "\n".join(card(question, number, lesson_id) for number, question in questions)
-    return f'<ol class="tdl-cards" data-tdl-lesson="{_attr(lesson_id)}"{title} markdown>\n{items}\n</ol>'
+    lesson = _attr(lesson_id)
+    return f'<ol class="tdl-cards" data-tdl-lesson="{lesson}"{title} markdown>\n{items}\n</ol>'
 
 
 def _number(value: float) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import catalog_yaml, run_cli
+from tests.conftest import catalog_yaml, run_cli, teaching_cell
 from tests.site.conftest import MKDOCS_YML as SITE_YML
 from tests.site.conftest import build_site
 
@@ -29,15 +29,13 @@ HEADER = """\
 
 """
 
-# The site tests' project, plus a repository (for Colab links), two kernels and the
-# notebook renderer.
+# The site tests' project, plus a repository (for Colab links) and two kernels.
 MKDOCS_YML = SITE_YML.replace(
     "plugins:\n  - search\n  - tdl\n",
     "repo_url: https://github.com/example-org/example-repo\n"
-    "plugins:\n  - search\n  - tdl:\n      execute:\n        jobs: 2\n        output_lines: 20\n"
-    '  - mkdocs-jupyter:\n      include: ["lessons/stage-*/*.py"]\n',
+    "plugins:\n  - search\n  - tdl:\n      execute:\n        jobs: 2\n        output_lines: 20\n",
 )
-assert "mkdocs-jupyter" in MKDOCS_YML
+assert "jobs: 2" in MKDOCS_YML
 
 PLAIN = """\
 # %% [markdown]
@@ -54,7 +52,9 @@ print("total", total)
 
 
 def lesson_text(title: str, body: str, data: str = "[]") -> str:
-    return HEADER.format(title=title, data=data) + body
+    """A lesson: the header, ``body``, and the teaching sections a finished lesson has."""
+    tail = "" if "## Questions" in body else "\n" + teaching_cell(title)
+    return HEADER.format(title=title, data=data) + body + tail
 
 
 def write_lesson(

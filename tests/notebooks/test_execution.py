@@ -46,7 +46,8 @@ def test_rebuild_hits_the_cache_and_only_a_changed_lesson_reruns(project):
     second.write_text(second.read_text().replace("range(10)", "range(11)"), encoding="utf-8")
     changed = run(project)
     assert caches(changed) == {"stage-1/01-first": "hit", "stage-1/02-second": "miss"}
-    outputs = executed_notebook(changed.runs[1]).cells[-1].outputs
+    code = [c for c in executed_notebook(changed.runs[1]).cells if c.cell_type == "code"]
+    outputs = code[-1].outputs
     assert outputs[0].text == "total 55\n"
 
 

@@ -57,11 +57,11 @@ def test_editing_one_lesson_during_serve_reexecutes_only_it(project):
     )
     try:
         log = ServeLog(server)
-        assert "2 executed, 0 from cache" in log.wait_for("lessons:")
+        assert "2 executed, 0 cached" in log.wait_for("prepared")
         log.wait_for("Serving on")
 
         two.write_text(two.read_text().replace("range(10)", "range(12)"), encoding="utf-8")
-        assert "1 executed, 1 from cache" in log.wait_for("lessons:")
+        assert "1 executed, 1 cached" in log.wait_for("prepared")
         log.wait_for("Documentation built")
         url = f"http://127.0.0.1:{port}/lessons/stage-1/02-two/"
         with urllib.request.urlopen(url, timeout=30) as response:

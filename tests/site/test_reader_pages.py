@@ -11,7 +11,7 @@ import pytest
 
 from build_tools.links.cache import save_link_results
 from build_tools.links.model import LinkResult
-from tests.conftest import catalog_yaml, resource_yaml
+from tests.conftest import catalog_yaml, resource_yaml, teaching_cell
 from tests.site.conftest import MKDOCS_YML as SITE_YML
 from tests.site.conftest import build_site
 from tests.site.test_generated_pages import catalog_rows, page
@@ -19,8 +19,7 @@ from tests.site.test_generated_pages import catalog_rows, page
 # The site tests' configuration, with lessons rendered (not executed: the prose is enough).
 MKDOCS_YML = SITE_YML.replace(
     "  - tdl\n",
-    "  - tdl:\n      execute:\n        enabled: false\n"
-    '  - mkdocs-jupyter:\n      include: ["lessons/stage-*/*.py"]\n',
+    "  - tdl:\n      execute:\n        enabled: false\n",
 )
 LESSON = """\
 # ---
@@ -37,19 +36,6 @@ LESSON = """\
 #
 # Prose.
 #
-# ## Questions
-#
-# 1. First question of {title}?
-# 2. Second question with `code`?
-# 3. Third?
-# 4. Fourth?
-# 5. Fifth?
-#
-# ## Further research
-#
-# - One task.
-# - Another task.
-
 # %%
 print("{title}")
 """
@@ -81,6 +67,7 @@ def site(tmp_path_factory):
         path = project / "docs" / "lessons" / folder / f"{name}.py"
         path.parent.mkdir(parents=True, exist_ok=True)
         text = LESSON.format(title=title, stage=stage, resources=cited, prerequisites=before)
+        text += teaching_cell(title)
         path.write_text(text, encoding="utf-8")
     checks = [
         LinkResult("https://example.org/one", "ok", 200, checked_at=86400 * 365),
