@@ -203,8 +203,40 @@ def catalog_page(model: SiteModel) -> GeneratedPage:
     return GeneratedPage(uri, content)
 
 
+def duration(minutes: int) -> str:
+    """``45 min``, ``2 h``, ``3 h 20 min``."""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" + (f" {rest} min" if rest else "")
+
+
+@dataclass(frozen=True)
+class LinkCheckSummary:
+    """What the last link check found for the catalog's own resources."""
+
+    checked: int
+    working: int
+    date: str
+
+
+def link_check_summary(model: SiteModel) -> LinkCheckSummary | None:
+    """None when no check has run for any catalog resource: pages then claim nothing."""
+    links = model.extra.get("links") or {}
+    results = [links[r.url] for r in model.catalog.resources if r.url in links]
+    results = [r for r in results if r.checked_at is not None and r.verdict != "skipped"]
+    if not results:
+        return None
+    working = sum(1 for r in results if r.verdict in ("ok", "redirect"))
+    return LinkCheckSummary(len(results), working, max(r.checked_date for r in results))
+
+
 def home_page(model: SiteModel) -> GeneratedPage:
     uri = "index.md"
+    minutes = {
+        stage.number: sum(lesson.meta.minutes for lesson in model.lessons_for_stage(stage.number))
+        for stage in model.catalog.stages
+    }
     content = render(
         "home.md.j2",
         catalog=model.catalog,
@@ -212,6 +244,11 @@ def home_page(model: SiteModel) -> GeneratedPage:
         page_uri=uri,
         stage_uri=stage_uri,
         url_to=lambda target: relative_url(target, uri),
+        minutes=minutes,
+        total_minutes=sum(minutes.values()),
+        duration=duration,
+        link_check=link_check_summary(model),
+        links_report=md_link("reports/links.md", uri),
     )
     return GeneratedPage(uri, content)
 

@@ -49,45 +49,41 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-# ``mkdocs build`` with the site_url set to the test server: Material's instant navigation
-# only takes over links that its sitemap lists, and the sitemap holds site_url's host and port.
-BUILD = """
-import sys
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-
-config = load_config("mkdocs.yml", site_url=sys.argv[1], site_dir=sys.argv[2])
-config.plugins.on_startup(command="build", dirty=False)
-try:
-    build(config)
-finally:
-    config.plugins.on_shutdown()
-"""
+ENGINES = ("mkdocs", "zensical")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """A real HTTP server on a free loopback port for a site built for that address."""
-    site_dir = tmp_path_factory.mktemp("browser-site") / "site"
-    site_dir.mkdir()
+@pytest.fixture(scope="session", params=ENGINES)
+def server(request, tmp_path_factory):
+    """A real HTTP server on a free loopback port for the real site, built by each engine
+    for that address (Material's instant navigation only takes over links its sitemap
+    lists, and the sitemap holds site_url's host and port)."""
+    engine = request.param
+    site_dir = tmp_path_factory.mktemp(f"browser-site-{engine}") / "site"
     handler = functools.partial(_QuietHandler, directory=str(site_dir))
     httpd = ThreadingHTTPServer((LOCAL_HOST, 0), handler)
     base_url = f"http://{LOCAL_HOST}:{httpd.server_address[1]}/"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = ["-m", "build_tools", "build", "--engine", engine]
     done = subprocess.run(
-        [sys.executable, "-c", BUILD, base_url, str(site_dir)],
+        [sys.executable, *command, "--site-url", base_url, "--site-dir", str(site_dir)],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=1200,
     )
-    assert done.returncode == 0, done.stderr[-4000:]
+    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield base_url, site_dir
+    yield base_url, site_dir, engine
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def engine(server) -> str:
+    """The engine that built the site under test."""
+    return server[2]
 
 
 @pytest.fixture(scope="session")

@@ -79,7 +79,7 @@ def axe_summary():
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 @pytest.mark.parametrize("name", list(KEY_PAGES))
 def test_key_pages_are_accessible_and_photographed(
-    browser, base_url, axe_summary, name, viewport, scheme
+    browser, base_url, engine, axe_summary, name, viewport, scheme
 ):
     if not AXE.is_file():
         unavailable(f"axe-core is not installed at {AXE} (run npm ci)")
@@ -89,10 +89,10 @@ def test_key_pages_are_accessible_and_photographed(
         tab.open(KEY_PAGES[name])
         tab.page.wait_for_load_state("networkidle")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shot = SCREENSHOTS / f"{name}-{viewport}-{scheme}.png"
+        shot = SCREENSHOTS / f"{engine}-{name}-{viewport}-{scheme}.png"
         tab.page.screenshot(path=str(shot), full_page=name != "lesson")
         violations = axe_violations(tab)
-        axe_summary[f"{name} {viewport} {scheme}"] = violations
+        axe_summary[f"{engine} {name} {viewport} {scheme}"] = violations
         blocking = [v for v in violations if v["impact"] in BLOCKING]
         assert blocking == []
         assert tab.errors == []
