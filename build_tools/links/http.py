@@ -203,6 +203,8 @@ class HttpChecker:
         outcome = await self._send("HEAD", target, gate, hop, False)
         if isinstance(outcome, _Failure) or outcome.status not in HEAD_REFUSED:
             return outcome
+        if outcome.status in (405, 501):  # the host says it does not do HEAD
+            gate.head_refused = True
         answer = await self._send("GET", target, gate, True, False)
         if isinstance(answer, Response) and answer.status < 400:
             gate.head_refused = True  # the URL that refused HEAD answers GET: so will others

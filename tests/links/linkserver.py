@@ -8,11 +8,17 @@ all the cases a link checker meets::
     /redirect/CODE/REST          CODE with ``Location: /REST`` (nest them for chains)
     /loop/NAME/a, /loop/NAME/b   redirect to each other forever
     /ratelimit/SECONDS/N/REST    429 with ``Retry-After: SECONDS`` N times, then REST
+                                 (SECONDS ``none``: no Retry-After header)
     /unavailable/SECONDS/...     503 with ``Retry-After: SECONDS``, always
     /nohead/REST                 HEAD gets 405; GET goes on as REST
     /slow/MS/REST                waits MS milliseconds, then REST
     /big/MB/...                  200 with an MB-megabyte body (HEAD: headers only)
     /hang/...                    reads the request and never answers
+    /chunked/...                 200, the page in chunks (``Transfer-Encoding: chunked``)
+    /gzip/...                    200, the page gzip-compressed (``Content-Encoding: gzip``)
+    /close/...                   200, the page without a length, ended by closing the connection
+    /early/...                   103 Early Hints, then 200 with the page
+    /cookie/NAME/REST            302 to itself setting cookie NAME until it is sent back, then REST
 
 The server counts requests per path (and per method) and body bytes it managed to send,
 stops itself after ``lifetime_s`` seconds and answers 503 once ``max_requests`` is spent, so a
@@ -24,6 +30,7 @@ process (the benchmark does this): it prints ``{"ports": {...}}`` and serves ``/
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import socket
 import sys
@@ -36,6 +43,7 @@ PAGE = (
     b'<p id="intro">Intro</p><a name="legacy"></a></body></html>'
 )
 CHUNK = 64 * 1024
+FRAMINGS = {"chunked", "gzip", "close", "early"}
 REASONS = {
     200: "OK",
     301: "Moved Permanently",
@@ -163,7 +171,7 @@ class LinkServer:
             self._writers.discard(writer)
             writer.close()
 
-    async def _send(self, writer, status, body=b"", headers=(), *, keep=True, head=False):
+    async def _send(self, writer, status, body=b"", headers=(), *, keep=True, head=False, path=""):
         lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}"]
         lines += [f"{k}: {v}" for k, v in headers]
         lines.append(f"Content-Length: {len(body)}")
@@ -172,6 +180,8 @@ class LinkServer:
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
         if body and not head:
             writer.write(body)
+            if path:
+                self.body_bytes[path] += len(body)
         await writer.drain()
         return keep
 
@@ -190,16 +200,19 @@ class LinkServer:
         self.peak["*"] = max(self.peak["*"], sum(self.in_flight.values()))
         try:
             return await self._route(
-                path, path.strip("/").split("/"), writer, keep, method == "HEAD"
+                path, path.strip("/").split("/"), writer, keep, method == "HEAD", headers
             )
         finally:
             self.in_flight[host] -= 1
 
-    async def _route(self, path, parts, writer, keep, head) -> bool:
+    async def _route(self, path, parts, writer, keep, head, asked) -> bool:
         kind, args = parts[0], parts[1:]
 
         def send(status, body=b"", headers=()):
-            return self._send(writer, status, body, headers, keep=keep, head=head)
+            return self._send(writer, status, body, headers, keep=keep, head=head, path=path)
+
+        def rest(remaining):
+            return self._route(path, remaining, writer, keep, head, asked)
 
         if kind == "ok":
             return await send(200, PAGE, [("Content-Type", "text/html; charset=utf-8")])
@@ -212,23 +225,55 @@ class LinkServer:
             return await send(302, b"", [("Location", f"/loop/{args[0]}/{other}")])
         if kind == "ratelimit":
             if self.hits[path] <= int(args[1]):
-                return await send(429, b"slow down", [("Retry-After", args[0])])
-            return await self._route(path, args[2:], writer, keep, head)
+                wait = [] if args[0] == "none" else [("Retry-After", args[0])]
+                return await send(429, b"slow down", wait)
+            return await rest(args[2:])
         if kind == "unavailable":
             return await send(503, b"down", [("Retry-After", args[0])])
         if kind == "nohead":
             if head:
                 return await send(405, b"no HEAD here", [("Allow", "GET")])
-            return await self._route(path, args, writer, keep, head)
+            return await rest(args)
         if kind == "slow":
             await asyncio.sleep(int(args[0]) / 1000)
-            return await self._route(path, args[1:], writer, keep, head)
+            return await rest(args[1:])
         if kind == "big":
             return await self._big(path, int(args[0]) * 1024 * 1024, writer, head)
         if kind == "hang":
             await self._stopping.wait()
             return False
+        if kind == "cookie":
+            if f"{args[0]}=1" in asked.get("cookie", ""):
+                return await rest(args[1:])
+            cookie = ("Set-Cookie", f"{args[0]}=1; Path=/; HttpOnly")
+            return await send(302, b"", [cookie, ("Location", path)])
+        if kind in FRAMINGS:
+            if head:  # headers only, whatever the framing of the body would be
+                return await send(200, PAGE, [("Content-Type", "text/html; charset=utf-8")])
+            return await self._framed(kind, path, writer, send)
         return await send(404, b"no such route")
+
+    async def _framed(self, kind: str, path: str, writer, send) -> bool:
+        """The page, framed or encoded as ``kind`` says; ``send`` answers the usual way."""
+        html = [("Content-Type", "text/html; charset=utf-8")]
+        if kind == "gzip":
+            return await send(200, gzip.compress(PAGE), html + [("Content-Encoding", "gzip")])
+        if kind == "early":
+            writer.write(b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n")
+            return await send(200, PAGE, html)
+        if kind == "close":
+            writer.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" + PAGE)
+            self.body_bytes[path] += len(PAGE)
+            await writer.drain()
+            return False
+        lines = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+        writer.write(lines.encode())
+        third = len(PAGE) // 3
+        for piece in (PAGE[:third], PAGE[third : 2 * third], PAGE[2 * third :], b""):
+            writer.write(f"{len(piece):x};ext=1\r\n".encode() + piece + b"\r\n")
+        self.body_bytes[path] += len(PAGE)
+        await writer.drain()
+        return True
 
     async def _big(self, path: str, size: int, writer, head: bool) -> bool:
         writer.write(f"HTTP/1.1 200 OK\r\nContent-Length: {size}\r\n\r\n".encode())

@@ -9,26 +9,53 @@ import pytest
 from tests.links.conftest import FAST, path_of, run_check
 from tests.links.linkserver import free_port
 
+HEAD_FIRST = replace(FAST, method="head")
 
-def test_ok_is_one_head_request(links):
+
+def test_ok_is_one_get_request(links):
     url = links.unique_url("/ok")
     checked, results = run_check([url])
     assert results[url].verdict == "ok"
     assert results[url].status == 200
-    assert links.methods[("HEAD", path_of(url))] == 1
+    assert links.methods[("GET", path_of(url))] == 1
     assert checked.requests == 1
 
 
 @pytest.mark.parametrize("code", [404, 410, 500])
-def test_error_status_is_broken_and_confirmed_by_one_get(links, code):
+def test_error_status_is_broken_with_one_request(links, code):
     url = links.unique_url(f"/status/{code}")
-    _, results = run_check([url])
+    checked, results = run_check([url])
     assert results[url].verdict == "broken"
     assert results[url].status == code
     assert str(code) in results[url].detail
-    # HEAD, then a single GET to confirm: a plain error status is not retried.
-    assert links.methods[("HEAD", path_of(url))] == 1
-    assert links.methods[("GET", path_of(url))] == 1
+    # One GET: a plain error status is neither retried nor asked again another way.
+    assert links.hits[path_of(url)] == 1 and links.methods[("GET", path_of(url))] == 1
+    assert checked.requests == 1
+
+
+@pytest.mark.parametrize("code", [404, 410])
+def test_head_first_believes_an_error_status(links, code):
+    url = links.unique_url(f"/status/{code}")
+    checked, results = run_check([url], HEAD_FIRST)
+    assert results[url].verdict == "broken" and results[url].status == code
+    assert links.methods[("HEAD", path_of(url))] == 1 and checked.requests == 1
+
+
+def test_each_url_costs_one_request_per_hop(links):
+    ok, gone = links.unique_url("/ok"), links.unique_url("/status/404")
+    nohead = links.unique_url("/nohead/ok")
+    target = links.unique_url("/ok")
+    moved = links.url(f"/redirect/301{path_of(target)}")
+    checked, results = run_check([ok, gone, nohead, moved, ok + "#intro"])
+    assert [results[u].verdict for u in (ok, gone, nohead, moved)] == [
+        "ok",
+        "broken",
+        "ok",
+        "redirect",
+    ]
+    for url in (ok, gone, nohead, moved, target):
+        assert links.hits[path_of(url)] == 1, url
+    assert checked.requests == 5
 
 
 def test_permanent_redirect_chain_reports_the_final_url(links):
@@ -98,12 +125,12 @@ def test_rate_limit_retries_are_bounded(links):
 def test_head_refused_falls_back_to_get_and_the_host_remembers(links):
     first = links.unique_url("/nohead/ok")
     second = links.unique_url("/nohead/ok")
-    _, results = run_check([first])
+    _, results = run_check([first], HEAD_FIRST)
     assert results[first].verdict == "ok"
     assert links.methods[("HEAD", path_of(first))] == 1
     assert links.methods[("GET", path_of(first))] == 1
     # Within one run, a host that refused HEAD is asked with GET straight away.
-    checked, results = run_check([first, second], replace(FAST, host_concurrency=1))
+    checked, results = run_check([first, second], replace(HEAD_FIRST, host_concurrency=1))
     assert {r.verdict for r in results.values()} == {"ok"}
     assert checked.requests == 3
 
