@@ -61,6 +61,8 @@ class _Cookies:
             self.by_domain.setdefault(domain, {})[name.strip()] = content.strip()
 
     def header(self, host: str) -> str:
+        if not self.by_domain:
+            return ""
         found: dict[str, str] = {}
         for domain, jar in self.by_domain.items():
             if host == domain or host.endswith("." + domain):
@@ -83,6 +85,10 @@ class Client:
     async def close(self) -> None:
         self._pool.close()
         await asyncio.sleep(0)  # let the transports see their close before the loop ends
+
+    def cookie_header(self, host: str) -> str:
+        """The Cookie header a request to ``host`` carries ('' when none)."""
+        return self._cookies.header(host)
 
     async def request(
         self, method: str, target: Target, *, timeout: float, page_limit: int = 0

@@ -22,7 +22,7 @@ from build_tools.links.gate import RATE_LIMITED, HostGate
 from build_tools.links.model import BROKEN, ERROR, OK, REDIRECT, TIMEOUT, CheckSettings, now
 from build_tools.links.pool import ConnectError
 from build_tools.links.site import parse_page
-from build_tools.links.urls import Target
+from build_tools.links.urls import Target, host_of
 
 REDIRECTS = {301, 302, 303, 307, 308}
 PERMANENT = {301, 308}
@@ -220,7 +220,9 @@ class HttpChecker:
             return Fetch(ERROR, detail=str(exc))
         start_requests = self.requests
         hops: list[tuple[int, str]] = []
-        seen = {url}
+        # A URL asked for again with new cookies is no loop: some sites set one, then
+        # send the browser back to the same address.
+        seen = {(url, self._client.cookie_header(target.host))}
         while True:
             outcome = await self._ask(target, self.gate(target.host), bool(hops), want_anchors)
             if isinstance(outcome, _Failure):
@@ -231,7 +233,8 @@ class HttpChecker:
             location = outcome.headers.get("location")
             if status in REDIRECTS and location:
                 following = target.join(location.strip())
-                if following in seen:
+                visit = (following, self._client.cookie_header(host_of(following)))
+                if visit in seen:
                     chain = " → ".join([url] + [t for _, t in hops] + [following])
                     fetch = Fetch(BROKEN, status, f"redirect loop: {chain}", final_url=following)
                     break
@@ -246,7 +249,7 @@ class HttpChecker:
                     fetch = Fetch(ERROR, status, detail, final_url=following)
                     break
                 hops.append((status, following))
-                seen.add(following)
+                seen.add(visit)
                 continue
             fetch = self._verdict(outcome, hops)
             break

@@ -7,6 +7,7 @@ all the cases a link checker meets::
     /status/CODE/...             answers CODE
     /redirect/CODE/REST          CODE with ``Location: /REST`` (nest them for chains)
     /loop/NAME/a, /loop/NAME/b   redirect to each other forever
+    /self/...                    redirects to itself forever
     /ratelimit/SECONDS/N/REST    429 with ``Retry-After: SECONDS`` N times, then REST
                                  (SECONDS ``none``: no Retry-After header)
     /unavailable/SECONDS/...     503 with ``Retry-After: SECONDS``, always
@@ -220,6 +221,8 @@ class LinkServer:
             return await send(int(args[0]), b"status")
         if kind == "redirect":
             return await send(int(args[0]), b"", [("Location", "/" + "/".join(args[1:]))])
+        if kind == "self":
+            return await send(302, b"", [("Location", path)])
         if kind == "loop":
             other = "b" if args[1] == "a" else "a"
             return await send(302, b"", [("Location", f"/loop/{args[0]}/{other}")])
