@@ -18,17 +18,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jupytext
-import nbformat
 from filelock import Timeout
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from build_tools.lessons.cache import CacheStore, Environment, KeyInputs, key_inputs
 from build_tools.lessons.discovery import Lesson
 from build_tools.lessons.report import CellFailure, ExecutionReport, LessonRun, load_report
 from build_tools.problems import display_path
+
+if TYPE_CHECKING:  # jupytext, nbformat and nbclient load only when a lesson executes
+    import nbformat
 
 CACHE_ROOT = Path(".cache") / "tdl"
 RAISES = "raises-exception"
@@ -121,6 +121,8 @@ class Progress:
 
 def lesson_notebook(lesson: Lesson) -> nbformat.NotebookNode:
     """The lesson as a notebook: front matter moved from the first raw cell into metadata."""
+    import jupytext
+
     nb = jupytext.reads(lesson.path.read_text(encoding="utf-8"), fmt="py:percent")
     if nb.cells and nb.cells[0].cell_type == "raw" and nb.cells[0].source.startswith("---"):
         nb.cells.pop(0)
@@ -214,6 +216,10 @@ async def _execute_notebook(
     log_path: Path,
 ) -> tuple[dict, CellFailure | None]:
     """Run every cell, then the probe; return the probe's findings and the failure, if any."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
     current = {"index": None}
 
     def on_cell_execute(cell, cell_index):
@@ -350,6 +356,8 @@ async def _run_lesson(
             "executed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "notebook": lesson.path.stem + ".ipynb",
         }
+        import nbformat
+
         content = nbformat.writes(nb).encode("utf-8")
         store.store(key, {record["notebook"]: content}, record)
         return run_from_record(lesson, shown, record, store, "miss")

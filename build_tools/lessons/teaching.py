@@ -427,6 +427,7 @@ def section_problems(path: Path, shown: str) -> tuple[list[Problem], list[Proble
 
 _SHOW = re.compile(r"(?:\bplt|\bfig\w*|\bfigure)\.show\(")
 MIN_ALT_CHARS = 20
+_META_KEY = re.compile(r"(?:^|\s)([A-Za-z_][\w.-]*)=")
 
 
 def _cells(source: str) -> list[tuple[int, str, str]]:
@@ -441,20 +442,29 @@ def _cells(source: str) -> list[tuple[int, str, str]]:
     return [(number, head, "\n".join(body)) for number, head, body in cells]
 
 
+def cell_metadata(marker: str) -> dict:
+    """The ``key=value`` metadata of a percent-format cell marker (what follows ``# %%``),
+    as jupytext reads it: values are JSON; ``[markdown]`` and a cell title are skipped."""
+    decoder = json.JSONDecoder()
+    found: dict = {}
+    for match in _META_KEY.finditer(marker):
+        try:
+            value, _ = decoder.raw_decode(marker, match.end())
+        except ValueError:
+            continue
+        found[match.group(1)] = value
+    return found
+
+
 def figure_problems(path: Path, shown: str) -> list[Problem]:
     """Code cells that show a plot must describe it: an ``alt="..."`` in the cell marker
     (a list of texts when the cell shows several plots)."""
-    import jupytext  # only the check needs the parsed metadata
-
     source = path.read_text(encoding="utf-8")
-    notebook = jupytext.reads(source, fmt="py:percent")
-    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    markers = [(n, body) for n, head, body in _cells(source) if "[markdown]" not in head]
     problems = []
-    for (line, body), cell in zip(markers, code[-len(markers) :] if markers else [], strict=False):
-        if not _SHOW.search(body):
+    for line, head, body in _cells(source):
+        if "[markdown]" in head or "[md]" in head or not _SHOW.search(body):
             continue
-        alt = cell.metadata.get("alt")
+        alt = cell_metadata(head).get("alt")
         texts = [alt] if isinstance(alt, str) else alt if isinstance(alt, list) else []
         if not texts:
             problems.append(
