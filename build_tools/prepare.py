@@ -38,6 +38,7 @@ from build_tools.site.pages import (
     generated_pages,
     links_page,
 )
+from build_tools.site.source_links import rewrite_lesson_links
 from build_tools.site.tree import (
     CONFIG,
     DOCS,
@@ -67,6 +68,7 @@ class Prepared:
     project: ProjectConfig
     tree: Path  # generated/
     pages: list[str]  # Markdown pages of the tree (paths under docs/)
+    files: list[str]  # every file of the tree's docs/, pages included
     generated: list[str]  # files of the tree that are not copies of docs/ files
     lesson_sources: dict[str, str]  # page path -> the lesson's source under docs/
     nav: list | None  # None when mkdocs.yml has its own nav
@@ -255,8 +257,13 @@ def prepare(
     )
     writer = TreeWriter(tree)
     copies = docs_files(docs_dir, skip={lesson.path for lesson in found.lessons})
+    lesson_files = {lesson.path.relative_to(docs_dir).as_posix() for lesson in found.lessons}
     for rel, path in copies.items():
-        writer.add(f"{DOCS}/{rel}", path)
+        if rel.endswith(".md"):
+            text = path.read_text(encoding="utf-8")
+            writer.add(f"{DOCS}/{rel}", rewrite_lesson_links(text, rel, lesson_files))
+        else:
+            writer.add(f"{DOCS}/{rel}", path)
     existing = set(copies)
     for page in generated_pages(model, existing):
         writer.add(f"{DOCS}/{page.src_uri}", page.content)
@@ -292,6 +299,7 @@ def prepare(
         project=project,
         tree=tree,
         pages=pages,
+        files=sorted(in_tree),
         generated=generated,
         lesson_sources=sources,
         nav=nav,

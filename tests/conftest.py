@@ -122,8 +122,15 @@ def write_catalog(tmp_path):
 
 def pytest_collection_modifyitems(config, items):
     """Run browser tests last: Playwright's synchronous API keeps an event loop running in
-    the main thread for the rest of the session, where ``asyncio.run`` then refuses to start."""
+    the main thread for the rest of the session, where ``asyncio.run`` then refuses to start.
+
+    Under pytest-xdist (``--dist loadgroup``) everything that builds the real site in the
+    repository's own generated/ tree runs in one worker, one build at a time, and the
+    browser tests come last there."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    for item in items:
+        if item.get_closest_marker("browser") or "real_site" in item.nodeid:
+            item.add_marker(pytest.mark.xdist_group("real-site"))
 
 
 def teaching_cell(title: str = "this lesson") -> str:

@@ -112,23 +112,27 @@ class TdlPlugin(BasePlugin[TdlPluginConfig]):
             config.nav = prepared.nav
 
     def on_files(self, files: Files, config) -> Files:
-        """The tree's generated files join the hand-written ones; lesson sources leave."""
+        """MkDocs renders the tree: its copies of the hand-written pages (where links to a
+        lesson's source point at the lesson's page), the generated pages and files; the
+        theme's own files stay. Lesson sources are published beside their pages instead."""
         prepared = self.prepared
-        sources = {f"{p}" for p in prepared.lesson_sources.values()}
+        docs_root = Path(config.docs_dir).resolve()
         for file in list(files):
-            if file.src_uri in sources:
+            if file.src_dir and Path(file.src_dir).resolve() == docs_root:
                 files.remove(file)
-        for rel in prepared.generated:
+        generated = set(prepared.generated)
+        for rel in prepared.files:
             if files.get_file_from_path(rel) is not None:
-                continue
+                continue  # a theme file of the same path was there first
             file = File(
                 rel,
                 src_dir=str(prepared.docs),
                 dest_dir=config.site_dir,
                 use_directory_urls=config.use_directory_urls,
             )
-            # "Edit this page" opens the lesson's source; other generated pages have none.
-            file.edit_uri = prepared.lesson_sources.get(rel)
+            # "Edit this page" opens what a maintainer edits: the lesson's source, the
+            # hand-written page; generated pages have nothing to edit.
+            file.edit_uri = prepared.lesson_sources.get(rel) or (None if rel in generated else rel)
             files.append(file)
         return files
 

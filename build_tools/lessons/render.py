@@ -164,11 +164,13 @@ class _Renderer:
                 previous["text"] = _text(previous["text"]) + _text(output.get("text"))
             else:
                 merged.append(dict(output))
+        images = sum(1 for output in merged if set(output.get("data") or {}) & set(IMAGE_TYPES))
+        if images and len(alts) > images:
+            # One figure of several panels may be described panel by panel.
+            alts = alts[: images - 1] + [" ".join(alts[images - 1 :])]
         parts = [part for output in merged if (part := self.output(output, alts, number))]
-        if alts and declared:
-            self.result.problems.append(
-                (number, f"alt lists {declared} descriptions but the cell shows fewer plots")
-            )
+        if alts and declared and not images:
+            self.result.problems.append((number, "alt text is given but the cell shows no plot"))
         return parts
 
     def markdown_cell(self, cell: dict) -> str:

@@ -138,11 +138,20 @@ def test_a_plot_without_its_description_is_a_problem_of_its_cell():
     cells = [
         nbformat.v4.new_markdown_cell("# T"),
         nbformat.v4.new_code_cell("plot()", outputs=[image]),
-        nbformat.v4.new_code_cell("plot()", metadata={"alt": ["one plot", "two"]}, outputs=[image]),
+        nbformat.v4.new_code_cell("print()", metadata={"alt": "a plot that is not there"}),
     ]
     problems = render_notebook(notebook(*cells), "p").problems
     assert [cell for cell, _ in problems] == [2, 3]
-    assert "without alt text" in problems[0][1] and "fewer plots" in problems[1][1]
+    assert "without alt text" in problems[0][1] and "shows no plot" in problems[1][1]
+
+
+def test_a_figure_of_several_panels_may_be_described_panel_by_panel():
+    image = nbformat.v4.new_output("display_data", data={"image/png": _png(2, 2)})
+    alt = ["Left: the loss falls.", "Right: the accuracy rises."]
+    cell = nbformat.v4.new_code_cell("plot()", metadata={"alt": alt}, outputs=[image])
+    page = render_notebook(notebook(cell), "p")
+    assert "![Left: the loss falls. Right: the accuracy rises.](p/output-" in page.markdown
+    assert page.problems == []
 
 
 def test_long_outputs_keep_head_and_tail():
