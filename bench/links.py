@@ -338,12 +338,16 @@ def startup(server: Server, work: Path, runs: int) -> dict[str, float]:
     )
     (site / "index.html").write_text(f"<html><body>{links}</body></html>", encoding="utf-8")
     ours = [sys.executable, "-m", "build_tools", "linkcheck"]
+    quick = ["--host-interval", "0"]  # start-up, not the politeness between 10 requests
     bare = _best_of([sys.executable, "-c", "pass"], work, runs)
     return {
         "bare_s": bare,
         "help_s": _best_of([*ours, "--help"], work, runs) - bare,
-        "check10_s": _best_of([*ours, "--site", str(site), "--no-cache"], work, runs) - bare,
-        "lychee10_s": _best_of([str(LYCHEE), "--no-progress", str(site)], work, runs),
+        "check10_s": _best_of([*ours, "--site", str(site), "--no-cache", *quick], work, runs)
+        - bare,
+        "lychee10_s": _best_of(
+            [str(LYCHEE), "--no-progress", "--host-request-interval", "0ms", str(site)], work, runs
+        ),
     }
 
 
@@ -466,8 +470,8 @@ def main() -> int:
         f"{args.startup_runs}: linkcheck --help +{start['help_s']:.3f} s, a check of 10 URLs "
         f"+{start['check10_s']:.3f} s (lychee on the same 10 URLs: {start['lychee10_s']:.3f} s)"
     )
-    ratios["startup_help_s_over_bare"] = round(start["help_s"], 3)
-    ratios["startup_check10_s_over_bare"] = round(start["check10_s"], 3)
+    ratios["help_s_vs_bare_python"] = round(start["help_s"], 3)
+    ratios["check10_s_vs_bare_python"] = round(start["check10_s"], 3)
     print(json.dumps({"bench": "links", "ratios": ratios}))
     return 0
 

@@ -7,9 +7,11 @@ verdict and check date.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from build_tools.links.model import VERDICTS, LinkResult, Source, now
 
 DEFAULT_CACHE = Path(".cache/tdl/links.json")
 FORMAT_VERSION = 1
+LOCK_TIMEOUT_S = 30
 
 
 def _entry(result: LinkResult) -> dict:
@@ -81,16 +84,41 @@ def fresh_results(
 
 def save_link_results(cache_path: str | Path, results: Iterable[LinkResult]) -> None:
     """Merge ``results`` into the cache file; readers never see a half-written file."""
-    from filelock import FileLock  # only runs that fetched something write the cache
-
     path = Path(cache_path)
     path.parent.mkdir(parents=True, exist_ok=True)  # the lock file lives beside the cache
     # The lock keeps two concurrent runs from each dropping the other's new entries.
-    with FileLock(str(path) + ".lock", timeout=30):
+    with _exclusive(Path(str(path) + ".lock")):
         merged = load_link_results(path)
         merged.update({r.url: r for r in results if r.checked_at is not None})
         payload = {"version": FORMAT_VERSION, "results": [_entry(r) for r in merged.values()]}
         write_atomically(path, json.dumps(payload, separators=(",", ":")))
+
+
+@contextlib.contextmanager
+def _exclusive(lock: Path):
+    """Hold ``lock`` (a file beside the cache) against other runs, for at most a while."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: the portable lock, which costs a longer import
+        from filelock import FileLock
+
+        with FileLock(str(lock), timeout=LOCK_TIMEOUT_S):
+            yield
+        return
+    with open(lock, "a") as handle:
+        deadline = time.monotonic() + LOCK_TIMEOUT_S
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{lock}: held by another run for too long") from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def write_atomically(path: str | Path, text: str) -> None:

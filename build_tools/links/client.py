@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from build_tools.links.pool import HEAD_LIMIT, Pool
-from build_tools.links.urls import Target
+from build_tools.links.urls import Target, host_of
 
 # Bodies up to this size are read and dropped so the connection stays reusable.
 DRAIN_LIMIT = 64 * 1024
@@ -86,9 +86,9 @@ class Client:
         self._pool.close()
         await asyncio.sleep(0)  # let the transports see their close before the loop ends
 
-    def cookie_header(self, host: str) -> str:
-        """The Cookie header a request to ``host`` carries ('' when none)."""
-        return self._cookies.header(host)
+    def cookies_for(self, url: str) -> str:
+        """The Cookie header a request for ``url`` would carry ('' when none)."""
+        return self._cookies.header(host_of(url)) if self._cookies.by_domain else ""
 
     async def request(
         self, method: str, target: Target, *, timeout: float, page_limit: int = 0

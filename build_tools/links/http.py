@@ -22,7 +22,7 @@ from build_tools.links.gate import RATE_LIMITED, HostGate
 from build_tools.links.model import BROKEN, ERROR, OK, REDIRECT, TIMEOUT, CheckSettings, now
 from build_tools.links.pool import ConnectError
 from build_tools.links.site import parse_page
-from build_tools.links.urls import Target, host_of
+from build_tools.links.urls import Target
 
 REDIRECTS = {301, 302, 303, 307, 308}
 PERMANENT = {301, 308}
@@ -222,7 +222,7 @@ class HttpChecker:
         hops: list[tuple[int, str]] = []
         # A URL asked for again with new cookies is no loop: some sites set one, then
         # send the browser back to the same address.
-        seen = {(url, self._client.cookie_header(target.host))}
+        seen = {(url, self._client.cookies_for(url))}
         while True:
             outcome = await self._ask(target, self.gate(target.host), bool(hops), want_anchors)
             if isinstance(outcome, _Failure):
@@ -233,7 +233,7 @@ class HttpChecker:
             location = outcome.headers.get("location")
             if status in REDIRECTS and location:
                 following = target.join(location.strip())
-                visit = (following, self._client.cookie_header(host_of(following)))
+                visit = (following, self._client.cookies_for(following))
                 if visit in seen:
                     chain = " → ".join([url] + [t for _, t in hops] + [following])
                     fetch = Fetch(BROKEN, status, f"redirect loop: {chain}", final_url=following)

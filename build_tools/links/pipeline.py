@@ -48,7 +48,7 @@ from build_tools.links.report import (
     summary_text,
 )
 from build_tools.links.site import SiteScan, check_internal, fragment_found, scan_site
-from build_tools.links.urls import host_of, malformed
+from build_tools.links.urls import host_of
 from build_tools.problems import format_problems
 
 __all__ = [
@@ -165,7 +165,7 @@ def _check_external(
     for link in links:
         base = link.url.partition("#")[0]
         wants[base] = wants.get(base, False) or _wants_fragment(link.url, settings)
-    hosts = {host_of(base) for base in wants if not malformed(base)}
+    hosts = {host_of(base) for base in wants} - {""}
     print(f"checking {len(wants)} URLs on {len(hosts)} hosts ...", file=sys.stderr)
     fetches, requests, gates = run(_fetch_all(wants, settings))
     checked_at = now()

@@ -1,7 +1,7 @@
 """What an external URL is to the checker: where its requests go, and whether it can be asked.
 
 A URL is parsed once into a :class:`Target` (scheme, host, port, the Host header and the
-request path as HTTP/1.1 wants them); a URL that has none is malformed, with the reason.
+request path as HTTP/1.1 wants them); parsing a URL that has none says why it is malformed.
 """
 
 from __future__ import annotations
@@ -75,12 +75,3 @@ def host_of(url: str) -> str:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
-
-
-def malformed(url: str) -> str | None:
-    """Why ``url`` cannot be requested at all, or None when it can."""
-    try:
-        Target.of(url)
-    except ValueError as exc:
-        return str(exc)
-    return None

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import replace
 
 import markdown
 
+from build_tools.links.cache import save_link_results
 from build_tools.links.model import LinkResult, Source
 from build_tools.links.pipeline import load_link_results, render_link_health_markdown
 from tests.conftest import catalog_yaml, resource_yaml, run_cli
@@ -160,3 +162,19 @@ def test_bad_input_gets_a_message_and_exit_2_never_a_traceback(tmp_path, write_c
     result = run_cli("linkcheck", cwd=tmp_path)
     assert result.returncode == 2 and "bad pattern" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_runs_saving_at_once_keep_each_others_verdicts(tmp_path):
+    cache = tmp_path / "links.json"
+
+    def save(prefix: str) -> None:
+        for n in range(10):
+            result = LinkResult(f"https://{prefix}.example/{n}", "ok", 200, checked_at=1.0)
+            save_link_results(cache, [result])
+
+    threads = [threading.Thread(target=save, args=(p,)) for p in ("a", "b", "c")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(load_link_results(cache)) == 30
