@@ -42,7 +42,7 @@
 # seed-to-seed spread is not a difference. The baseline is the three-layer CNN from the
 # convolutions lesson, trained with the same recipe.
 #
-# **Runtime:** about 35 s on a laptop CPU (21 short training runs).
+# **Runtime:** about 35 s on a laptop CPU (18 short training runs).
 
 # %%
 import copy
@@ -85,6 +85,7 @@ ytr = torch.tensor(y_train[subset], device=DEVICE)
 Xte = torch.tensor(X_test, dtype=torch.float32, device=DEVICE)[:, None]  # (450, 1, 8, 8)
 yte = torch.tensor(y_test, device=DEVICE)
 print("training", tuple(Xtr.shape), "test", tuple(Xte.shape))
+assert len(digits.images) == 1797 and len(Xte) == 450 and len(Xtr) == 200
 
 # %% [markdown]
 # ## One recipe for every run
@@ -371,16 +372,16 @@ spread_plain = grads_plain.max() / grads_plain.min()
 spread_res = grads_res.max() / grads_res.min()
 print(f"largest / smallest gradient norm: plain {spread_plain:.0f}x, residual {spread_res:.0f}x")
 print(f"stem gradient: residual {grads_res[0] / grads_plain[0]:.0f}x larger than plain")
-assert spread_plain > 1000 * spread_res
-assert grads_res[0] > 1000 * grads_plain[0]
+assert spread_plain > 1e4 and spread_res < 5
+assert 1e4 < grads_res[0] / grads_plain[0] < 1e7
 
 # %% [markdown]
 # In the plain network the layers next to the input receive gradients tens of thousands
 # of times smaller than the last ones, so they barely move, and they are the layers
 # everything else is built on. In the residual network every layer gets a gradient of
-# about the same size, within a factor of two or so. (Adam rescales each parameter's update, which is why the plain
-# network learns anything at all; it cannot repair a signal that has been squashed
-# to almost nothing on the way forward.)
+# about the same size, within a factor of a few. (Adam rescales each parameter's
+# update, which is why the plain network learns anything at all; it cannot repair a
+# signal that has been squashed to almost nothing on the way forward.)
 #
 # ## 2. Batch normalization in a CNN
 #
@@ -583,13 +584,16 @@ print(
 )
 assert gain_aug > 0.025
 assert paired.min() > 0  # better with every seed
+assert (
+    gain_aug > res_bn["test_acc"].mean() - res_arm["test_acc"].mean()
+)  # more than BatchNorm added
 assert res_bn_aug["train_loss"].mean() > res_bn["train_loss"].mean()  # harder to memorise
 
 # %% [markdown]
-# Augmentation is the largest single gain for the residual network: several points of
-# test accuracy, with every seed. Its training loss ends *higher* than without
-# augmentation, because a training set that keeps changing is harder to memorise, and
-# that is the point. The network has to learn features that survive small rotations and
+# Augmentation is the largest single gain for the residual network, more than BatchNorm
+# added to it: several points of test accuracy, with every seed. Its training loss ends
+# *higher* than without augmentation, because a training set that keeps changing is
+# harder to memorise, and that is the point. The network has to learn features that survive small rotations and
 # shifts, and those transfer to new handwriting.
 #
 # ## All the arms together
@@ -619,15 +623,16 @@ print(
 )
 print(f"that is {100 * errors_cut:.0f}% fewer test errors")
 assert margin > 0.005
-assert errors_cut > 0.1
+assert errors_cut > 0
+assert len(results) * len(SEEDS) == 18  # the training runs of this lesson
 
 # %% [markdown]
-# The full recipe beats the baseline by about two points, which on this test set means
-# more than a third fewer mistakes. The margin is modest, about twice the seed-to-seed
-# spread of a single run, and it is worth being clear about why: 8×8 digits are a small
-# problem, and a three-layer network already does well on them. What the ablations show
-# is what each idea does, and that carries over to large images, where depth pays off
-# much more:
+# The full recipe ends above the baseline, by more than half a point (the printout gives
+# the exact margin and the share of test errors it removes). The margin is modest, of
+# the order of the seed-to-seed spread of a single run, and it is worth being clear
+# about why: 8×8 digits are a small problem, and a three-layer network already does
+# well on them. What the ablations show is what each idea does, and that carries over
+# to large images, where depth pays off much more:
 #
 # - without skip connections or normalization, the 14-layer network could not even fit
 #   its training set;
