@@ -1,12 +1,12 @@
 """The gate every request to a host passes: politeness towards the host, and what it cost.
 
 A :class:`HostGate` keeps at most ``host_concurrency`` requests in flight, at least
-``host_interval_ms`` between two starts, and pauses every request to the host (widening the
-interval) when it answers 429 or 503. Requests that continue a URL already under way (a
-retry, a redirect hop) go before the host's fresh ones: a URL that timed out is asked again
-as soon as a slot frees up, not behind every other URL of the host, so it costs its
-timeouts and little more. Its :class:`HostStats` count what the host was asked and how it
-answered, for the report's per-host table.
+``host_interval_ms`` between two starts, and pauses every request to the host when it
+answers 429 or 503 (widening the interval when it asks again soon after). Requests that
+continue a URL already under way (a retry, a redirect hop) go before the host's fresh ones:
+a URL that timed out is asked again as soon as a slot frees up, not behind every other URL
+of the host, so it costs its timeouts and little more. Its :class:`HostStats` count what
+the host was asked and how it answered, for the report's per-host table.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections import deque
 from build_tools.links.model import HostStats
 
 MAX_HOST_INTERVAL_S = 10.0
+REPEAT_WINDOW_S = 60.0  # a second rate limit this soon after one widens the interval
 RATE_LIMITED = {429, 503}  # statuses with which a host asks us to slow down
 
 
@@ -60,6 +61,7 @@ class HostGate:
         self.interval = interval_s
         self.next_start = 0.0
         self.paused_until = 0.0
+        self.limited_at: float | None = None  # loop time of the last 429/503 pause
         self.head_refused = False
         self.stats = HostStats(host)
 
@@ -100,12 +102,15 @@ class HostGate:
             self.stats.errors += 1
 
     def back_off(self, wait_s: float) -> None:
-        """The host asked us to slow down: pause all its requests and widen the interval."""
+        """The host asked us to slow down: pause all its requests for ``wait_s``; a host
+        that asks again within a minute also gets a wider interval from then on."""
         t = asyncio.get_running_loop().time()
         until = max(self.paused_until, t + wait_s)
         self.stats.waited_s += until - max(self.paused_until, t)
+        if self.limited_at is not None and t - self.limited_at < REPEAT_WINDOW_S:
+            self.interval = min(MAX_HOST_INTERVAL_S, max(self.interval * 2, 0.1))
         self.paused_until = until
-        self.interval = min(MAX_HOST_INTERVAL_S, max(self.interval * 2, 0.1))
+        self.limited_at = t
 
     def relax(self) -> None:
         """A normal answer: drift back towards the configured interval."""

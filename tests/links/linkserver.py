@@ -45,6 +45,7 @@ PAGE = (
 )
 CHUNK = 64 * 1024
 FRAMINGS = {"chunked", "gzip", "close", "early"}
+TLS_HANDSHAKE = b"\x16"  # the first byte of a TLS client hello
 REASONS = {
     200: "OK",
     301: "Moved Permanently",
@@ -152,7 +153,11 @@ class LinkServer:
         host = writer.get_extra_info("sockname")[0]
         try:
             while not self._stopping.is_set():
-                line = await reader.readline()
+                first = await reader.read(1)
+                if first == TLS_HANDSHAKE:  # a TLS hello need not hold a newline: answer now
+                    await self._send(writer, 400, b"plain HTTP here", keep=False)
+                    break
+                line = first + await reader.readline()
                 if not line:
                     break
                 parts = line.decode("latin-1").split()
