@@ -44,11 +44,11 @@
 #    help at all.
 #
 # Every comparison is repeated with three random seeds (each draws a different set of
-# labelled images and a different initialisation), and every result shows the mean and
-# the value for each seed.
+# labelled images and a different initialisation), and every result shows the mean
+# together with the value for each seed or the range across seeds.
 #
-# **Runtime:** about 30 s on a laptop CPU, a third of it pretraining; a GPU is used when
-# one is available, but it is not needed.
+# **Runtime:** about 30 s on a laptop CPU, a quarter of it pretraining; a GPU is used
+# when one is available, but it is not needed.
 
 # %%
 import os
@@ -164,10 +164,10 @@ bank_labels = torch.tensor(glyph_labels).repeat(3)
 bank_weights = torch.tensor([0.15, 0.50, 0.35]).repeat_interleave(len(glyphs_thin))
 N_FONTS, N_GLYPH_CLASSES = len(UNICODE_FONTS) + len(TEX_FONTS), len(CHARS)
 print(f"{N_FONTS} fonts, {N_GLYPH_CLASSES} classes, {len(glyphs_thin)} distinct glyphs")
-assert N_FONTS == 21 and N_GLYPH_CLASSES == 71
+assert N_FONTS == 21 and N_GLYPH_CLASSES == 71 and 1300 < len(glyphs_thin) < 1500
 
 # %% [markdown]
-# A few thousand glyphs are too few to pretrain on, and they are too neat: every `A` of a
+# About 1,400 glyphs are too few to pretrain on, and they are too neat: every `A` of a
 # font is the same `A`. So whenever we need training images we draw new ones at random: a
 # random glyph in one of its three weights, squeezed to between 55 % and 100 % of its
 # width and 70 % to 105 % of its height, rotated by up to 23°, slanted, shifted a little,
@@ -259,8 +259,8 @@ print(f"weights and biases: body {n_body:,}, digit head {128 * 10 + 10:,}")
 assert 57_000 < n_body + 128 * 10 + 10 < 58_000  # "over 57,000 weights" below
 
 # %% [markdown]
-# Pretraining draws 24,000 fresh glyphs for each of three passes, so the network sees
-# 72,000 different images and never the same one twice. The learning rate rises and then
+# Pretraining draws 24,000 fresh glyphs for each of three passes, so the network learns
+# from 72,000 images, each distorted in its own way. The learning rate rises and then
 # falls over the run (the "one-cycle" schedule that fastai uses by default).
 
 # %%
@@ -330,7 +330,7 @@ def run(method, per_class, seed, pixel_order=None):
     """Train one network on `per_class` labelled digits per class; return its test accuracy."""
     idx = labelled_subset(per_class, seed)
     X_train, y_train, X_eval = X_pool[idx].to(DEVICE), y_pool[idx].to(DEVICE), X_test
-    if pixel_order is not None:  # section 4: one fixed shuffle of the 64 pixels
+    if pixel_order is not None:  # section 5: one fixed shuffle of the 64 pixels
         X_train, X_eval = (
             X.flatten(1)[:, pixel_order].reshape(-1, 1, 8, 8) for X in (X_train, X_eval)
         )
@@ -375,10 +375,13 @@ def show(names, results):
 
 
 # %%
-def classical(method, per_class, seed):
+def classical(method, per_class, seed, pixel_order=None):
     idx = labelled_subset(per_class, seed)
     X_train, y_train = X_pool[idx].flatten(1).numpy(), y_pool[idx].numpy()
     X_eval, y_eval = X_test.flatten(1).cpu().numpy(), y_test.cpu().numpy()
+    if pixel_order is not None:  # section 5
+        order = pixel_order.cpu().numpy()
+        X_train, X_eval = X_train[:, order], X_eval[:, order]
     if method == "logistic":
         model = LogisticRegression(max_iter=2000).fit(X_train, y_train)
         return (model.predict(X_eval) == y_eval).mean()
@@ -509,11 +512,11 @@ assert one_mid_acc.mean() > scratch_acc.mean() + 0.03
 
 # %% [markdown]
 # One large rate for every layer throws the whole gain away: the network ends up about
-# where the network trained from scratch does. The first steps are driven by a random head, so
-# the gradients reaching the body are large and point in arbitrary directions; with a
-# large rate they push the pretrained weights far from where pretraining left them before
-# the head has learned anything. A careful single rate of 3e-3 keeps most of the gain,
-# and on this small problem it is about as good as the discriminative rates (the
+# where the network trained from scratch does. The first steps are driven by a random
+# head, so the gradients reaching the body are large and point in arbitrary directions;
+# with a large rate they push the pretrained weights far from where pretraining left them
+# before the head has learned anything. A careful single rate of 3e-3 keeps most of the
+# gain, and on this small problem it is about as good as the discriminative rates (the
 # difference is within the spread of the seeds). The virtue of discriminative rates is
 # that the head can learn fast *without* putting the body at risk, so you need not search
 # for the one rate that happens to suit every layer.
@@ -530,40 +533,6 @@ assert one_mid_acc.mean() > scratch_acc.mean() + 0.03
 #
 # Why: the first layers hold the most general features (strokes and edges) and need the
 # least change; the new head starts from random weights and needs the most.
-#
-# ### When transfer does not help
-#
-# Transfer works when the two tasks share structure that the body has learned to detect:
-# here, strokes and how they sit next to each other in the image. Remove that structure
-# and the gain should go. A sharp test is to shuffle the pixels of every digit image with
-# one fixed permutation, in training and test images alike. Logistic regression gives each
-# pixel its own weight, so it does not care about their order and scores exactly as
-# before. The pretrained body, whose detectors look at neighbouring pixels, now meets
-# patterns unlike anything it was trained on.
-
-# %%
-pixel_order = torch.from_numpy(rng.permutation(64)).to(DEVICE)
-shuffled_frozen = np.array([run("frozen", K, s, pixel_order) for s in SEEDS])
-show(
-    [
-        "frozen pretrained body, normal pixels",
-        "frozen pretrained body, shuffled",
-        "logistic regression, either",
-    ],
-    [frozen_acc, shuffled_frozen, logistic_acc],
-)
-assert 0.2 < frozen_acc.mean() - shuffled_frozen.mean() < 0.4
-assert shuffled_frozen.mean() < logistic_acc.mean() - 0.2
-
-# %% [markdown]
-# On shuffled pixels the pretrained features lose about thirty points and fall far below
-# logistic regression, which does not notice the shuffle at all. The same thing happens, less
-# dramatically, whenever the new task differs from the pretraining task in what matters:
-# a network pretrained on photographs helps less with X-rays or spectrograms than with
-# other photographs, and a language model pretrained on news helps less with source code.
-# Yosinski and colleagues measured this on ImageNet: features transfer worse as the two
-# tasks grow apart, and the first layers are the most general while the last ones are the
-# most specific to the original task.
 #
 # ## 5. More labels: how the gain shrinks
 #
@@ -591,7 +560,7 @@ removed = {
 }
 frozen_gain = {k: (table[k]["frozen"] - table[k]["scratch"]).mean() for k in PER_CLASS}
 assert 0.07 < gains[2] < 0.14 and 0.01 < gains[25] < 0.04 and gains[2] > gains[5] > gains[10]
-assert all(0.2 < removed[k] < 0.5 for k in PER_CLASS)
+assert all(0.28 < removed[k] < 0.5 for k in PER_CLASS)
 assert all(table[k]["fine-tune"].mean() > table[k]["logistic"].mean() + 0.02 for k in PER_CLASS)
 assert frozen_gain[2] > 0.05 and abs(frozen_gain[25]) < 0.015
 assert (table[25]["fine-tune"] - table[25]["frozen"]).mean() > 0.01
@@ -637,6 +606,44 @@ plt.show()
 # This is also why "how much data do I need?" has no fixed answer. With a good pretrained
 # model a few dozen labelled examples per class can be enough; from scratch you may need
 # thousands.
+#
+# ### When transfer does not help
+#
+# Transfer works when the two tasks share structure that the body has learned to detect:
+# here, strokes and how they sit next to each other in the image. Remove that structure
+# and the gain should go. A sharp test is to shuffle the pixels of every digit image with
+# one fixed permutation, in training and test images alike. Logistic regression gives each
+# pixel its own weight, so it does not care about their order and scores exactly as
+# before. The pretrained body, whose detectors look at neighbouring pixels, now meets
+# patterns unlike anything it was trained on.
+
+# %%
+pixel_order = torch.from_numpy(rng.permutation(64)).to(DEVICE)
+shuffled_frozen = np.array([run("frozen", K, s, pixel_order) for s in SEEDS])
+shuffled_logistic = np.array([classical("logistic", K, s, pixel_order) for s in SEEDS])
+show(
+    [
+        "frozen pretrained body, normal pixels",
+        "frozen pretrained body, shuffled",
+        "logistic regression, normal pixels",
+        "logistic regression, shuffled",
+    ],
+    [frozen_acc, shuffled_frozen, logistic_acc, shuffled_logistic],
+)
+assert 0.2 < frozen_acc.mean() - shuffled_frozen.mean() < 0.4
+assert np.abs(shuffled_logistic - logistic_acc).max() < 0.005
+assert shuffled_frozen.mean() < shuffled_logistic.mean() - 0.2
+
+# %% [markdown]
+# On shuffled pixels the pretrained features lose about thirty points and fall far below
+# logistic regression, which does not notice the shuffle at all. The same thing happens,
+# less dramatically, whenever the new task differs from the pretraining task in what
+# matters: a network pretrained on photographs helps less with X-rays or spectrograms than
+# with other photographs, and a language model pretrained on news helps less with source
+# code.
+# Yosinski and colleagues measured this on ImageNet: features transfer worse as the two
+# tasks grow apart, and the first layers are the most general while the last ones are the
+# most specific to the original task.
 #
 # ### In practice
 #

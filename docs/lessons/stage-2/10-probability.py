@@ -529,7 +529,7 @@ assert ece_freq < 0.01
 # network's weights stay fixed, its logits are divided by $T$, and $T$ is chosen to
 # minimise the negative log-likelihood on a **validation** set that was not used for
 # training. In section 1 we found $T$ by trying 751 values; here we fit $\log T$ by
-# gradient descent instead, which is how it is done for large models, and check that the
+# gradient descent instead, as one would inside a training library, and check that the
 # two agree. Fitting $\log T$ rather than $T$ keeps the temperature positive.
 
 # %%
@@ -592,9 +592,8 @@ assert 0.35 < nll_after / nll_torch < 0.65 and nll_after < freq_nll - 0.4
 # %% [markdown]
 # On the test set the ECE falls to about a fifth of its value, the loss is roughly halved
 # and now far below the class-frequency baseline, and the accuracy is *exactly* the same,
-# because no answer changed. One number, fitted in a fraction of a second on data the
-# network never trained on, turned an overconfident classifier into one whose
-# probabilities can be used.
+# because no answer changed. One number, fitted on data the network never trained on,
+# turned an overconfident classifier into one whose probabilities can be used.
 #
 # Temperature scaling does not fix everything. It moves all confidences the same way, so
 # it cannot repair a model that is overconfident on one kind of input and underconfident
@@ -638,9 +637,9 @@ assert 0.35 < nll_after / nll_torch < 0.65 and nll_after < freq_nll - 0.4
 #    frequencies $f_c$? Why is that a better baseline than $\log K$?
 #
 #    Answer: It pays the entropy $-\sum_c f_c \log f_c$ per example (about 1.29 nats on
-#    our test set with its 40/30/20/10 classes, against $\log 4 \approx 1.386$). It is the best loss
-#    achievable without inputs, so a model that does not beat it has learned nothing
-#    from the inputs; $\log K$ is beaten by merely counting the classes.
+#    our test set with its 40/30/20/10 classes, against $\log 4 \approx 1.386$). It is
+#    the best loss achievable without inputs, so a model that does not beat it has learned
+#    nothing from the inputs; $\log K$ is beaten by merely counting the classes.
 #
 # 4. Our network had 75 % test accuracy and yet a worse test loss than the
 #    class-frequency baseline. How is that possible?
