@@ -20,8 +20,9 @@ from markupsafe import Markup, escape
 
 from build_tools.catalog.model import FREE, KINDS, LEVELS, Catalog, Resource
 from build_tools.lessons.discovery import Lesson
-from build_tools.lessons.teaching import lesson_sections
+from build_tools.lessons.teaching import Question, lesson_sections
 from build_tools.site.catalog_data import HEALTH_LABELS, catalog_data, embed_text
+from build_tools.site.teaching_markup import cards
 
 KIND_LABELS = {
     "course": "Courses",
@@ -231,6 +232,11 @@ def link_check_summary(model: SiteModel) -> LinkCheckSummary | None:
     return LinkCheckSummary(len(results), working, max(r.checked_date for r in results))
 
 
+def lesson_questions(model: SiteModel, lesson: Lesson) -> list[Question]:
+    """The questions of a lesson's Questions section (parsed once per build)."""
+    return lesson_sections(lesson.path, model.extra.get("sections_cache")).questions
+
+
 def home_page(model: SiteModel) -> GeneratedPage:
     uri = "index.md"
     minutes = {
@@ -249,21 +255,27 @@ def home_page(model: SiteModel) -> GeneratedPage:
         duration=duration,
         link_check=link_check_summary(model),
         links_report=md_link("reports/links.md", uri),
+        card_ids=[
+            question.card_id(lesson.id)
+            for lesson in model.lessons
+            for question in lesson_questions(model, lesson)
+        ],
     )
     return GeneratedPage(uri, content)
 
 
 def review_page(model: SiteModel) -> GeneratedPage:
-    """Every lesson's questions, by stage, for coming back to earlier topics."""
+    """Every lesson's questions as review cards, with their hints and answers, by stage
+    and lesson: the reader's script schedules them and shows what is due."""
     uri = "review.md"
     stages = []
     for stage in model.catalog.stages:
         entries = []
         for lesson in model.lessons_for_stage(stage.number):
-            sections = lesson_sections(lesson.path, model.extra.get("sections_cache"))
-            questions = [question.text for question in sections.questions]
+            questions = lesson_questions(model, lesson)
             if questions:
-                entries.append((lesson, questions))
+                numbered = list(enumerate(questions, start=1))
+                entries.append((lesson, Markup(cards(numbered, lesson.id, lesson.title))))
         if entries:
             stages.append((stage, entries))
     content = render(

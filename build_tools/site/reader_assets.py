@@ -1,5 +1,5 @@
-"""The reader's scripts and stylesheets (progress, catalog filters, maths, lesson code),
-added to every page.
+"""The reader's scripts and stylesheets (progress, review cards and quick checks, catalog
+filters, maths, lesson code), added to every page.
 
 They ship inside the package (``build_tools/site/assets``) and reach the site as files of the
 build, so nothing is loaded from elsewhere. The scripts are joined into one file,
@@ -19,13 +19,20 @@ from importlib.resources import files as package_files
 from pathlib import Path
 
 SITE_DIR = "assets/tdl"
-# Joined in this order: catalog.js uses the progress store that progress.js defines, math.js
-# calls KaTeX's auto-render, which needs KaTeX itself, and code.js puts Prism in manual
-# mode before Prism loads.
+# Joined in this order: everything that shows progress reads the store that store.js
+# defines; schedule.js wraps ts-fsrs, which must come first; cards.js draws what review.js
+# counts; math.js calls KaTeX's auto-render, which needs KaTeX itself, and code.js puts
+# Prism in manual mode before Prism loads.
 SCRIPTS = (
+    "store.js",
     "progress.js",
     "catalog.js",
     "a11y.js",
+    "ts-fsrs/ts-fsrs.umd.js",
+    "schedule.js",
+    "cards.js",
+    "review.js",
+    "checks.js",
     "katex/katex.min.js",
     "katex/auto-render.min.js",
     "math.js",
@@ -33,7 +40,7 @@ SCRIPTS = (
     "prism/prism-core.min.js",
     "prism/prism-python.min.js",
 )
-STYLESHEETS = ("reader.css", "lessons.css")
+STYLESHEETS = ("reader.css", "lessons.css", "teaching.css")
 SCRIPT_BUNDLE = "reader.js"
 STYLE_BUNDLE = "reader.css"
 KATEX_CSS = "katex/katex.min.css"

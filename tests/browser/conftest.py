@@ -185,3 +185,16 @@ def settled_text(locator, expected: str, timeout_s: float = 5.0) -> str:
     except PlaywrightTimeout:
         pass  # the caller's assertion shows the text it found
     return locator.inner_text().strip()
+
+
+def text_starting(locator, prefix: str, timeout_s: float = 5.0) -> str:
+    """The locator's text once it starts with ``prefix`` (as :func:`settled_text` waits)."""
+    try:
+        locator.page.wait_for_function(
+            "([el, text]) => el.innerText.trim().startsWith(text)",
+            arg=[locator.element_handle(timeout=timeout_s * 1000), prefix],
+            timeout=timeout_s * 1000,
+        )
+    except PlaywrightTimeout:
+        pass  # the caller's assertion shows the text it found
+    return locator.inner_text().strip()

@@ -22,13 +22,16 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.browser
 
 FIRST_LESSON = discover_lessons(ROOT / "docs" / "lessons", ROOT)[0]
-# The four kinds of page a reader meets: home, a stage, the catalog, a lesson.
+# The kinds of page a reader meets: home, a stage, the catalog, a lesson, the review page.
 KEY_PAGES = {
     "home": "",
     "stage": "lessons/stage-1/",
     "catalog": "catalog/",
     "lesson": f"lessons/{FIRST_LESSON.id}/",
+    "review": "review/",
 }
+# On these, the first question card has its answer open, so its ratings are checked too.
+WITH_CARDS = ("lesson", "review")
 BLOCKING = ("moderate", "serious", "critical")
 AXE_REPORT = SCREENSHOTS.parent / "axe-summary.json"
 
@@ -88,9 +91,13 @@ def test_key_pages_are_accessible_and_photographed(
     try:
         tab.open(KEY_PAGES[name])
         tab.page.wait_for_load_state("networkidle")
+        if name in WITH_CARDS:
+            first = tab.page.locator("li.tdl-card").first
+            first.locator(":scope > details:last-of-type > summary").click()
+            first.locator("[data-tdl-rate]").wait_for(state="visible")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shot = SCREENSHOTS / f"{engine}-{name}-{viewport}-{scheme}.png"
-        tab.page.screenshot(path=str(shot), full_page=name != "lesson")
+        tab.page.screenshot(path=str(shot), full_page=name not in WITH_CARDS)
         violations = axe_violations(tab)
         axe_summary[f"{engine} {name} {viewport} {scheme}"] = violations
         blocking = [v for v in violations if v["impact"] in BLOCKING]

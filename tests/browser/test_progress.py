@@ -1,5 +1,7 @@
 """Progress in Chromium: lessons marked done show on the home page after a reload and after
-Material's instant navigation, and an exported file restores them in a fresh browser."""
+Material's instant navigation, an exported file restores them in a fresh browser, what
+an older version of the site kept or exported carries over (renamed lessons included),
+and a damaged or foreign file changes nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import pytest
 
 from build_tools.catalog.model import load_catalog
 from build_tools.lessons.discovery import discover_lessons
-from tests.browser.conftest import new_tab, settled_text
+from tests.browser.conftest import new_tab, settled_text, text_starting
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -118,7 +120,10 @@ def test_export_then_import_restores_progress(tab, browser, tmp_path):
         fresh.page.wait_for_function(
             "() => document.querySelector('[data-tdl-status]').textContent.startsWith('Imported')"
         )
-        assert fresh.page.locator("[data-tdl-status]").inner_text() == "Imported 2 new items."
+        assert (
+            fresh.page.locator("[data-tdl-status]").inner_text()
+            == "Imported 2 new items and 0 card schedules."
+        )
         assert_stage_1(fresh, 2)
         fresh.page.reload()
         assert_stage_1(fresh, 2)
@@ -133,3 +138,68 @@ def test_export_then_import_restores_progress(tab, browser, tmp_path):
         assert fresh.errors == []
     finally:
         fresh.page.context.close()
+
+
+def stored_text(tab) -> str | None:
+    return tab.page.evaluate("() => localStorage.getItem(__md_scope.pathname + '.tdl.progress')")
+
+
+def import_file(tab, path, text: str, prefix: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    tab.page.locator("[data-tdl-import]").set_input_files(str(path))
+    return text_starting(tab.page.locator("[data-tdl-status]"), prefix)
+
+
+def test_version_1_progress_migrates_and_a_damaged_file_changes_nothing(tab, tmp_path):
+    tab.open()
+    aliases = tab.page.evaluate("() => (window.TDL_SITE || {}).aliases || {}")
+    # A renamed lesson's old id when the site has one: progress kept under it moves along.
+    old, new = next(iter(aliases.items()), (f"lesson:{STAGE_1[0].id}",) * 2)
+    version_1 = {"version": 1, "done": {old: "2024-05-01T10:00:00.000Z"}}
+    tab.page.evaluate(
+        "v => localStorage.setItem(__md_scope.pathname + '.tdl.progress', v)", json.dumps(version_1)
+    )
+    tab.page.reload()
+    done_link = tab.page.locator(f"a[data-tdl-lesson='{new}']")
+    assert "tdl-is-done" in done_link.get_attribute("class")
+
+    other = next(f"lesson:{lesson.id}" for lesson in LESSONS if f"lesson:{lesson.id}" != new)
+    export_1 = {"format": "tdl-progress", "version": 1, "done": {other: "2024-05-02T10:00:00Z"}}
+    status = import_file(tab, tmp_path / "v1.json", json.dumps(export_1), "Imported")
+    assert status == "Imported 1 new item and 0 card schedules."
+    store = json.loads(stored_text(tab))
+    assert store["version"] == 2 and store["cards"] == {}
+    assert store["done"] == {new: "2024-05-01T10:00:00.000Z", other: "2024-05-02T10:00:00Z"}
+
+    kept = stored_text(tab)
+    schedule = {
+        "due": "2024-05-03T10:00:00.000Z", "last_review": "2024-05-02T10:00:00.000Z",
+        "state": 2, "reps": 2, "lapses": 0, "learning_steps": 0, "stability": 3.2,
+        "difficulty": 5.0, "elapsed_days": 0, "scheduled_days": 1,
+    }  # fmt: skip
+    card = old.split(":", 1)[1] + "#0123456789ab"
+    damaged = {
+        "format": "tdl-progress",
+        "version": 2,
+        "done": {},
+        "cards": {card: {**schedule, "due": "soon"}},
+    }
+    files = {
+        "cut.json": ('{"format": "tdl-progress", "version": 2, "done": {', "(it is not JSON)"),
+        "foreign.json": ('{"done": {"lesson:stage-1/x": "2024-01-01"}}', "of this site"),
+        "newer.json": (json.dumps({**damaged, "version": 3}), "format version 3"),
+        "damaged.json": (json.dumps(damaged), "damaged: the schedule of card " + card),
+    }
+    for name, (text, reason) in files.items():
+        status = import_file(tab, tmp_path / name, text, "That file")
+        assert reason in status and status.endswith("Nothing was changed."), name
+        assert stored_text(tab) == kept, name
+
+    # A schedule exported under a renamed lesson's id comes back under the new id.
+    moved = {**damaged, "cards": {card: schedule}}
+    status = import_file(tab, tmp_path / "moved.json", json.dumps(moved), "Imported")
+    assert status == "Imported 0 new items and 1 card schedule."
+    assert json.loads(stored_text(tab))["cards"] == {
+        new.split(":", 1)[1] + "#0123456789ab": schedule
+    }
+    assert tab.errors == []

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 
+from build_tools.lessons.teaching import lesson_sections
 from build_tools.links.cache import save_link_results
 from build_tools.links.model import LinkResult
 from tests.conftest import catalog_yaml, resource_yaml, teaching_cell
@@ -117,13 +119,36 @@ def test_home_lists_each_stages_lessons_and_resources_for_progress(site):
     assert "data-tdl-export" in home and "data-tdl-import" in home
 
 
-def test_review_gathers_every_lessons_questions_by_stage(site):
+def card_ids(project: Path, lesson_id: str) -> list[str]:
+    """The ids the build gives the questions of one of the project's lessons."""
+    path = project / "docs" / "lessons" / f"{lesson_id}.py"
+    return [question.card_id(lesson_id) for question in lesson_sections(path).questions]
+
+
+def test_review_gathers_every_lessons_questions_by_stage_as_cards(site):
     review = content(page(site, "review"))
     for title in ("Alpha lesson", "Beta lesson", "Gamma lesson"):
         assert f"First question of {title}?" in review
     assert review.index("Stage 1") < review.index("Alpha lesson") < review.index("Stage 2")
     assert "<code>code</code>" in review
     assert 'data-tdl-review="lesson:stage-2/02-beta"' in review
+    # The same cards as the lesson pages, hints and answers folded, grouped by lesson.
+    beta = review.split('data-tdl-review-lesson="stage-2/02-beta"')[1].split("</section>")[0]
+    ids = re.findall(r'data-tdl-card="([^"]+)"', beta)
+    assert ids == card_ids(site, "stage-2/02-beta")
+    assert ids == re.findall(r'data-tdl-card="([^"]+)"', page(site, "lessons/stage-2/02-beta"))
+    assert '<details class="tdl-card__answer">' in beta and "The first answer." in beta
+    assert '<details class="tdl-card__hint">' in beta and "A hint with <code>code</code>" in beta
+    assert "data-tdl-review-page" in review and 'name="tdl-review-show"' in review
+
+
+def test_home_counts_due_cards_of_every_lesson(site):
+    home = page(site, "")
+    due = re.search(r'<div class="tdl-review-due" data-tdl-due data-cards="([^"]*)"', home)
+    lessons = ("stage-1/01-alpha", "stage-2/02-beta", "stage-2/03-gamma")
+    expected = [card for lesson in lessons for card in card_ids(site, lesson)]
+    assert due.group(1).split() == expected
+    assert re.search(r'href="review/" data-tdl-due-link', home)
 
 
 def test_lesson_pages_get_prerequisites_resources_and_the_path(site):

@@ -5,15 +5,16 @@
  * - Material puts each code block's copy button in a <nav>, so a lesson page holds dozens
  *   of unnamed navigation landmarks; they lose the landmark role (the buttons keep their
  *   names);
- * - lesson code and outputs that scroll sideways get tabindex="0", so a keyboard can
- *   scroll them, as Material does for its own code blocks. */
+ * - lesson code, outputs and displayed formulas that scroll sideways get tabindex="0", so
+ *   a keyboard can scroll them, as Material does for its own code blocks. Formulas are
+ *   measured after KaTeX has drawn them, and again when a fold opens to show some. */
 (function () {
   "use strict";
 
   var NAMES = { ".md-search[role=dialog]": "Search" };
   var DECORATIVE = ".md-progress[role=progressbar]";
   var CODE_TOOLS = ".md-code__nav:not([role])";
-  var SCROLLERS = ".tdl-code pre > code, .tdl-output";
+  var SCROLLERS = ".tdl-code pre > code, .tdl-output, div.arithmatex";
 
   function nameWidgets() {
     Object.keys(NAMES).forEach(function (selector) {
@@ -43,10 +44,14 @@
     requestAnimationFrame(function () { pending = false; focusScrollers(); });
   });
 
+  // Other scripts draw the page on the same signal; a frame later, they all have.
   function fix() {
     nameWidgets();
-    focusScrollers();
+    requestAnimationFrame(focusScrollers);
   }
+  document.addEventListener("toggle", function (event) {
+    if (event.target.open) focusScrollers();
+  }, true);
 
   if (typeof document$ !== "undefined") document$.subscribe(fix);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fix);

@@ -1,53 +1,22 @@
-/* Reading progress: lessons and resources marked as done, kept in this browser.
+/* Reading progress: lessons and resources marked as done (kept by store.js).
  *
- * The store is one JSON value in localStorage, under a key scoped to the site's root (as
- * Material scopes its own settings), so two sites on one host keep separate progress.
  * Every element that shows progress is drawn from the store whenever a page appears,
- * including after Material's instant navigation (document$), and again when another tab
- * changes the store. Export writes the store as a JSON file; import merges such a file. */
+ * including after Material's instant navigation (document$), and again whenever the store
+ * changes, here or in another tab. Export writes the whole store (done items and review
+ * schedules) as a JSON file; import merges such a file, or says why it cannot. */
 (function () {
   "use strict";
 
-  var VERSION = 1;
-  var ITEM = /^(lesson|resource):[a-z0-9][a-z0-9\/-]*$/;
-  var listeners = [];
-
-  function storageKey() {
-    // __md_scope is the site root Material computes in every page's head.
-    var scope = typeof __md_scope !== "undefined" ? __md_scope : new URL(".", location);
-    return scope.pathname + ".tdl.progress";
-  }
-
-  function emptyStore() {
-    return { version: VERSION, done: {} };
-  }
-
-  /* Only well-formed entries survive: a hand-edited or foreign file cannot break pages. */
-  function clean(value) {
-    var store = emptyStore();
-    var done = value && typeof value === "object" ? value.done : null;
-    if (!done || typeof done !== "object" || Array.isArray(done)) return store;
-    Object.keys(done).forEach(function (item) {
-      if (ITEM.test(item) && typeof done[item] === "string") store.done[item] = done[item];
-    });
-    return store;
-  }
+  var store$ = window.tdlStore;
 
   function load() {
-    try {
-      return clean(JSON.parse(localStorage.getItem(storageKey()) || "null"));
-    } catch (error) {
-      return emptyStore();  // storage blocked or damaged: start afresh, never fail the page
-    }
+    return store$.load();
   }
 
   function save(store) {
-    try {
-      localStorage.setItem(storageKey(), JSON.stringify(store));
-    } catch (error) {
+    if (!store$.save(store)) {
       showStatus("Progress could not be saved: this browser blocks local storage.");
     }
-    listeners.forEach(function (listener) { listener(store); });
   }
 
   function isDone(item, store) {
@@ -102,11 +71,11 @@
     return Math.floor((Date.now() - Date.parse(iso)) / 86400000);
   }
 
-  /* A lesson finished two days ago or more is due for a look at its questions again. */
+  /* When the lesson was marked as done (the review schedule is the cards' business). */
   function reviewText(iso) {
     var days = daysSince(iso);
     var when = days <= 0 ? "today" : days === 1 ? "yesterday" : days + " days ago";
-    return "Done " + when + (days >= 2 ? ": time to answer its questions again." : ".");
+    return "You finished this lesson " + when + ".";
   }
 
   function draw(root) {
@@ -119,7 +88,7 @@
     root.querySelectorAll("[data-tdl-progress]").forEach(function (bar) {
       drawBar(bar, store);
     });
-    root.querySelectorAll("[data-tdl-lesson]").forEach(function (link) {
+    root.querySelectorAll("a[data-tdl-lesson]").forEach(function (link) {
       link.classList.toggle("tdl-is-done", isDone(link.getAttribute("data-tdl-lesson"), store));
     });
     root.querySelectorAll("[data-tdl-review]").forEach(function (line) {
@@ -150,7 +119,8 @@
     var count = Object.keys(store.done).length;
     if (count) {
       summary.textContent = "You have marked " + plural(count, "item") + " as done. Your " +
-        "progress is kept in this browser; export it to keep a copy or move it to another.";
+        "progress and review schedule are kept in this browser; export them to keep a copy " +
+        "or to move them to another.";
     }
   }
 
@@ -164,44 +134,31 @@
 
   function exportProgress() {
     var store = load();
-    var text = JSON.stringify(
-      { format: "tdl-progress", version: VERSION, exported: new Date().toISOString(), done: store.done },
-      null, 2
-    );
     var link = document.createElement("a");
-    link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+    link.href = URL.createObjectURL(new Blob([store$.exportText(store)], { type: "application/json" }));
     link.download = "tdl-progress-" + new Date().toISOString().slice(0, 10) + ".json";
     document.body.appendChild(link);
     link.click();
     link.remove();
     setTimeout(function () { URL.revokeObjectURL(link.href); }, 0);
-    showStatus("Exported " + plural(Object.keys(store.done).length, "item") + ".");
+    showStatus("Exported " + plural(Object.keys(store.done).length, "item") + " and " +
+      plural(Object.keys(store.cards).length, "card schedule") + ".");
   }
 
   function importProgress(input) {
     var file = input.files && input.files[0];
     if (!file) return;
     file.text().then(function (text) {
-      var incoming;
-      try {
-        incoming = JSON.parse(text);
-      } catch (error) {
-        incoming = null;
-      }
-      if (!incoming || incoming.format !== "tdl-progress") {
-        showStatus("That file is not a progress export of this site.");
+      var read = store$.parse(text);
+      if (read.error) {
+        showStatus(read.error);
         return;
       }
       var store = load();
-      var added = clean(incoming).done;
-      var count = 0;
-      Object.keys(added).forEach(function (item) {
-        if (!store.done[item]) count += 1;
-        store.done[item] = store.done[item] || added[item];
-      });
-      save(store);
-      draw();
-      showStatus("Imported " + plural(count, "new item") + ".");
+      var added = store$.merge(store, read.store);
+      save(store);  // the store's listeners redraw the page
+      showStatus("Imported " + plural(added.items, "new item") + " and " +
+        plural(added.cards, "card schedule") + ".");
     }).finally(function () {
       input.value = "";  // choosing the same file again still triggers a change
     });
@@ -214,7 +171,6 @@
     var target = event.target;
     if (target.matches("input[data-tdl-item]")) {
       setDone(target.getAttribute("data-tdl-item"), target.checked);
-      draw();
     } else if (target.matches("input[data-tdl-import]")) {
       importProgress(target);
     }
@@ -222,14 +178,12 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-tdl-export]")) exportProgress();
   });
-  window.addEventListener("storage", function (event) {
-    if (event.key === storageKey()) draw();
-  });
+  store$.subscribe(function () { draw(); });
 
   window.tdlProgress = {
     isDone: function (item) { return isDone(item); },
     done: function () { return load().done; },
-    subscribe: function (listener) { listeners.push(listener); },
+    subscribe: store$.subscribe,
     draw: draw
   };
 
