@@ -12,7 +12,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from build_tools.links.model import CheckSettings
+from build_tools.links.model import METHODS, CheckSettings
 from build_tools.problems import add_format_argument, default_format, print_problems
 from build_tools.settings import SettingsError, load_project
 
@@ -54,7 +54,7 @@ def add_arguments(parser) -> None:
         parser.add_argument(flag, dest=field, type=kind, metavar=metavar, help=text)
     parser.add_argument(
         "--method",
-        choices=("get", "head"),
+        choices=METHODS,
         help="get: one GET per URL (default); head: HEAD, with GET where a host refuses it",
     )
     parser.add_argument(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from build_tools.links.pool import HEAD_LIMIT, Pool
@@ -31,14 +32,17 @@ class ClosedError(ConnectionError):
     """The server closed the connection before answering."""
 
 
+class Held(Exception):
+    """The host asked for a pause while the request waited for a connection: nothing sent."""
+
+
 @dataclass
 class Response:
-    """The answer to one request: status, headers (names lower-case) and what was read."""
+    """The answer to one request: status, headers (names lower-case), a page when asked."""
 
     status: int
     headers: dict[str, str]
     body: bytes | None = None  # only for a page the caller asked to read
-    body_bytes: int = 0  # body bytes taken off the network, read or drained
 
 
 @dataclass
@@ -91,21 +95,30 @@ class Client:
         return self._cookies.header(host_of(url)) if self._cookies.by_domain else ""
 
     async def request(
-        self, method: str, target: Target, *, timeout: float, page_limit: int = 0
+        self,
+        method: str,
+        target: Target,
+        *,
+        timeout: float,
+        page_limit: int = 0,
+        held: Callable[[], bool] | None = None,
     ) -> Response:
         """Send one request and read its answer within ``timeout`` seconds.
 
         With ``page_limit``, the body of a successful HTML answer is read up to that many
-        bytes (and decompressed) into ``Response.body``.
+        bytes (and decompressed) into ``Response.body``. When ``held()`` is true once a
+        connection is at hand (the host asked for a pause meanwhile), nothing is sent and
+        :class:`Held` is raised.
         """
+        exchange = self._exchange(method, target, page_limit, held)
         if _timeout is None:
-            return await asyncio.wait_for(self._exchange(method, target, page_limit), timeout)
+            return await asyncio.wait_for(exchange, timeout)
         async with _timeout(timeout):  # no task of its own per request, unlike wait_for
-            return await self._exchange(method, target, page_limit)
+            return await exchange
 
     # -- one exchange ------------------------------------------------------------------------
 
-    async def _exchange(self, method: str, target: Target, page_limit: int) -> Response:
+    async def _exchange(self, method: str, target: Target, page_limit: int, held) -> Response:
         cookie = self._cookies.header(target.host)
         request = (
             f"{method} {target.path} HTTP/1.1\r\nHost: {target.authority}\r\n{self._fixed}"
@@ -114,13 +127,16 @@ class Client:
         ).encode("latin-1", "replace")
         while True:
             connection = await self._pool.take(target.origin)
+            if held is not None and held():
+                self._pool.give_back(connection, reusable=True)
+                raise Held
             try:
                 connection.writer.write(request)
                 version, status, headers, cookies = await self._head(connection.reader)
             except (ConnectionError, asyncio.IncompleteReadError) as exc:
                 self._pool.give_back(connection, reusable=False)
-                quiet = not isinstance(exc, asyncio.IncompleteReadError) or not exc.partial
-                if connection.reused and quiet:
+                unanswered = not isinstance(exc, asyncio.IncompleteReadError) or not exc.partial
+                if connection.reused and unanswered:
                     continue  # the server had closed this idle connection: open a fresh one
                 if isinstance(exc, asyncio.IncompleteReadError):
                     raise ClosedError("closed without an answer") from None
@@ -190,10 +206,10 @@ class Client:
             body, complete = await _read_to_end(reader, limit), False
         else:
             return Response(status, headers), False  # a body that ends with the connection
-        response = Response(status, headers, body_bytes=len(body))
         if page:
-            response.body = _decoded(body, headers.get("content-encoding", ""), page_limit)
-        return response, complete
+            body = _decoded(body, headers.get("content-encoding", ""), page_limit)
+            return Response(status, headers, body), complete
+        return Response(status, headers), complete
 
 
 async def _read_chunked(reader: asyncio.StreamReader, limit: int) -> tuple[bytes, bool]:

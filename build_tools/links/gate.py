@@ -87,13 +87,17 @@ class HostGate:
         except BaseException:
             self._slots.release()
             raise
-        self.stats.requests += 1
 
     def leave(self) -> None:
         self._slots.release()
 
+    def paused(self) -> bool:
+        """Whether the host asked for a pause that has not ended yet."""
+        return asyncio.get_running_loop().time() < self.paused_until
+
     def record(self, seconds: float, status: int | None) -> None:
         """One request's outcome: its status (None: no usable answer) and how long it took."""
+        self.stats.requests += 1
         if status is not None:
             self.stats.latencies.append(seconds)
         if status in RATE_LIMITED:

@@ -17,7 +17,7 @@ import socket
 import time
 from dataclasses import dataclass
 
-from build_tools.links.client import Client, ClosedError, ProtocolError, Response
+from build_tools.links.client import Client, ClosedError, Held, ProtocolError, Response
 from build_tools.links.gate import RATE_LIMITED, HostGate
 from build_tools.links.model import BROKEN, ERROR, OK, REDIRECT, TIMEOUT, CheckSettings, now
 from build_tools.links.pool import ConnectError
@@ -30,7 +30,6 @@ PERMANENT = {301, 308}
 HEAD_REFUSED = {400, 403, 405, 501}
 # Statuses worth asking again: the server says it is busy, or a gateway failed on the way.
 TRANSIENT = {408, 429, 502, 503, 504}
-METHODS = ("get", "head")
 
 
 @dataclass
@@ -144,27 +143,34 @@ class HttpChecker:
     async def _attempt(self, method: str, target: Target, gate: HostGate, later: str, page: bool):
         """One try; ``later`` is "" for a URL's first, "hop" after a redirect, else "retry"."""
         s = self.settings
-        await gate.enter(spaced=later != "hop", urgent=bool(later))
-        try:
-            async with self._in_flight:
-                if method == "HEAD" and gate.head_refused:  # learnt while this request waited
-                    method = "GET"
-                self.requests += 1
-                start = time.perf_counter()  # uvloop's clock counts whole milliseconds
-                try:
-                    answer = await self._client.request(
-                        method,
-                        target,
-                        timeout=s.timeout_s,
-                        page_limit=s.max_body_bytes if page else 0,
-                    )
-                except Exception as exc:  # sorted into a verdict by _failure
-                    gate.record(time.perf_counter() - start, None)
-                    return _failure(exc, gate.stats.host)
-                gate.record(time.perf_counter() - start, answer.status)
-                return answer
-        finally:
-            gate.leave()
+        urgent = bool(later)
+        while True:
+            await gate.enter(spaced=later != "hop", urgent=urgent)
+            try:
+                async with self._in_flight:
+                    if method == "HEAD" and gate.head_refused:  # learnt while this one waited
+                        method = "GET"
+                    start = time.perf_counter()  # uvloop's clock counts whole milliseconds
+                    try:
+                        answer = await self._client.request(
+                            method,
+                            target,
+                            timeout=s.timeout_s,
+                            page_limit=s.max_body_bytes if page else 0,
+                            held=gate.paused,
+                        )
+                    except Held:
+                        urgent = True  # nothing was sent: wait out the pause at the gate
+                        continue
+                    except Exception as exc:  # sorted into a verdict by _failure
+                        self.requests += 1
+                        gate.record(time.perf_counter() - start, None)
+                        return _failure(exc, gate.stats.host)
+                    self.requests += 1
+                    gate.record(time.perf_counter() - start, answer.status)
+                    return answer
+            finally:
+                gate.leave()
 
     async def _send(self, method: str, target: Target, gate: HostGate, hop: bool, page: bool):
         """One request with retries: backoff for transient failures, Retry-After when asked.

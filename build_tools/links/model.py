@@ -22,6 +22,9 @@ SKIPPED = "skipped"
 VERDICTS = (OK, REDIRECT, BROKEN, TIMEOUT, ERROR, SKIPPED)
 # What fails a run unless the settings say otherwise: everything a reader could not follow.
 FAILING = (BROKEN, TIMEOUT, ERROR)
+# How a URL is asked: "get", one GET per URL and hop, its body read only for fragments;
+# "head", HEAD, with GET where the host refuses HEAD.
+METHODS = ("get", "head")
 
 _SOURCE = re.compile(r"^(?P<path>.+?)(?::(?P<line>\d+))?(?: \((?P<label>[^()]*)\))?$")
 
@@ -155,8 +158,7 @@ class CheckSettings:
     retry_wait_s: float = 1.0
     max_retry_after_s: float = 60
     max_redirects: int = 10
-    # "get": one GET per URL, its body read only for fragments; "head": HEAD, GET if refused.
-    method: str = "get"
+    method: str = "get"  # one of METHODS
     check_external_fragments: bool = False
     max_body_bytes: int = 4 * 1024 * 1024
     exclude: tuple[str, ...] = ()

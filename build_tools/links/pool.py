@@ -3,9 +3,11 @@
 A request takes an idle connection to its origin when there is one. When every connection
 to the origin is busy, it waits for one to be handed back, for as long as the origin keeps
 handing connections back; only when none came back for ``STALL_S`` does it open another.
-A fast host thus serves a whole run over a handful of connections instead of one per
-request in flight (a new connection costs the host far more than a request on an old one),
-while a slow or distant host, whose connections stay busy, soon gets its parallel ones.
+Until the first connection to an origin is open, the others wait for it: the requests a
+run starts at once do not each open their own. A fast host thus serves a whole run over
+a handful of connections instead of one per request in flight (a new connection costs the
+host far more than a request on an old one), while a slow or distant host, whose
+connections stay busy, soon gets its parallel ones.
 Host names are resolved once per run, TLS is set up when the first https origin is met,
 and the number of open connections stays bounded, the oldest idle one closing to make room.
 """
@@ -58,6 +60,8 @@ class Pool:
         self._busy: dict[Origin, int] = {}
         self._waiters: dict[Origin, deque[asyncio.Future]] = {}
         self._handed_back: dict[Origin, float] = {}  # loop time of the last give_back
+        self._connecting: dict[Origin, int] = {}
+        self._reached: set[Origin] = set()  # origins a connection was ever opened to
         self._addresses: dict[tuple[str, int], asyncio.Future] = {}
         self._tls = None
         # Name lookups run in threads of their own, so a stuck resolver never holds up the
@@ -90,12 +94,19 @@ class Pool:
         # Counted busy while it connects: the next request waits for it, not opens another.
         self._open += 1
         self._busy[origin] = self._busy.get(origin, 0) + 1
+        self._connecting[origin] = self._connecting.get(origin, 0) + 1
         try:
-            return await self._connect(origin)
+            connection = await self._connect(origin)
         except BaseException:
             self._open -= 1
             self._busy[origin] -= 1
+            self._wake_all(origin)  # no connection is coming: each tries its own
             raise
+        finally:
+            self._connecting[origin] -= 1
+        self._reached.add(origin)
+        self._handed_back[origin] = asyncio.get_running_loop().time()
+        return connection
 
     def give_back(self, connection: Connection, reusable: bool) -> None:
         """The request is done with ``connection``: pass it on, keep it idle, or close it."""
@@ -114,6 +125,10 @@ class Pool:
             return
         self._busy[origin] -= 1
         self._idle.setdefault(origin, []).append(connection)
+
+    def _wake_all(self, origin: Origin) -> None:
+        while (waiter := self._next_waiter(origin)) is not None:
+            waiter.set_result(None)
 
     def _next_waiter(self, origin: Origin) -> asyncio.Future | None:
         waiters = self._waiters.get(origin)
@@ -134,6 +149,9 @@ class Pool:
         def check() -> None:
             nonlocal timer
             if waiter.done():
+                return
+            if origin not in self._reached and self._connecting.get(origin):
+                timer = loop.call_later(STALL_S, check)  # the first connection is on its way
                 return
             last = max(since, self._handed_back.get(origin, since))
             if loop.time() - last >= STALL_S:

@@ -42,3 +42,15 @@ def test_a_rate_limited_host_pauses_its_other_requests(quiet_links):
     later = [t for url in others for t in quiet_links.arrivals[path_of(url)]]
     assert len(later) == 3
     assert min(later) - told_to_wait >= 0.9
+
+
+def test_requests_waiting_for_a_connection_also_wait_out_a_pause(quiet_links):
+    limited = quiet_links.unique_url("/ratelimit/1/1/ok")
+    others = [quiet_links.unique_url("/ok") for _ in range(6)]
+    # Several requests in flight at once, so the others are queued behind the 429's
+    # connection when it arrives; none of them may go out before the pause ends.
+    _, results = run_check([limited, *others], replace(FAST, host_concurrency=4))
+    assert {r.verdict for r in results.values()} == {"ok"}
+    told_to_wait = quiet_links.arrivals[path_of(limited)][0]
+    later = [t for url in others for t in quiet_links.arrivals[path_of(url)] if t > told_to_wait]
+    assert later and min(later) - told_to_wait >= 0.9
