@@ -104,7 +104,7 @@ class Prepared:
 
 
 def tree_path(project: ProjectConfig) -> Path:
-    return project.root / project.tdl.generated_dir
+    return (project.root / project.tdl.generated_dir).resolve()
 
 
 def _check_tree_location(project: ProjectConfig, tree: Path, docs_dir: Path) -> None:

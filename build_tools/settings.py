@@ -10,6 +10,7 @@ exactly as the build does; the MkDocs plugin validates its settings through the 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -156,9 +157,18 @@ def _section(cls, data: Any, where: str):
     return cls(**values)
 
 
+# Where a build writes its generated tree, overriding ``generated_dir`` for one run: two
+# builds of one project at once (tests, previews) each need a tree of their own.
+TREE_ENV = "TDL_GENERATED_DIR"
+
+
 def settings_from_mapping(data: Any, where: str = "tdl") -> Settings:
-    """Validated settings from the plugin's mapping in mkdocs.yml (defaults for None)."""
-    return _section(Settings, data, where)
+    """Validated settings from the plugin's mapping in mkdocs.yml (defaults for None);
+    ``$TDL_GENERATED_DIR``, when set, replaces ``generated_dir``."""
+    settings = _section(Settings, data, where)
+    if os.environ.get(TREE_ENV):
+        settings = dataclasses.replace(settings, generated_dir=os.environ[TREE_ENV])
+    return settings
 
 
 # -- reading mkdocs.yml --------------------------------------------------------------------

@@ -124,13 +124,9 @@ def pytest_collection_modifyitems(config, items):
     """Run browser tests last: Playwright's synchronous API keeps an event loop running in
     the main thread for the rest of the session, where ``asyncio.run`` then refuses to start.
 
-    Under pytest-xdist (``--dist loadgroup``) everything that builds the real site in the
-    repository's own generated/ tree runs in one worker, one build at a time, and the
-    browser tests come last there."""
+    Under pytest-xdist with ``--dist loadfile`` (what ``make test`` uses), files are handed
+    out in this order, so a worker that has started on browser tests gets no other kind."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
-    for item in items:
-        if item.get_closest_marker("browser") or "real_site" in item.nodeid:
-            item.add_marker(pytest.mark.xdist_group("real-site"))
 
 
 def teaching_cell(title: str = "this lesson") -> str:

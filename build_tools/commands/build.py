@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from build_tools.commands.prepare import add_arguments as add_prepare_arguments
@@ -27,6 +28,10 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     if args.engine == "mkdocs":
+        if args.tree:
+            from build_tools.settings import TREE_ENV
+
+            os.environ[TREE_ENV] = args.tree  # the plugin reads it with its settings
         if args.jobs is not None or args.force:
             print(
                 "error: --jobs and --force apply to --engine zensical; for MkDocs use "

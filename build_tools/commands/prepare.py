@@ -6,6 +6,7 @@ Prints one line per lesson and a summary; exit 1 with every problem as
 
 from __future__ import annotations
 
+import os
 import sys
 
 from build_tools.problems import add_format_argument, default_format, print_problems
@@ -17,6 +18,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--config", default="mkdocs.yml", help="the project's mkdocs.yml")
     parser.add_argument("--jobs", type=int, default=None, help="kernels at once (default: cores)")
     parser.add_argument("--force", action="store_true", help="re-execute even when cached")
+    parser.add_argument(
+        "--tree", metavar="DIR", help="write the generated tree here (default: generated_dir)"
+    )
     add_format_argument(parser)
 
 
@@ -27,12 +31,14 @@ def prepare_from_args(args, site_dir: str | None = None, site_url: str | None = 
 
     from build_tools.lessons.progress import TerminalProgress
     from build_tools.prepare import PrepareError, prepare
-    from build_tools.settings import SettingsError, load_project
+    from build_tools.settings import TREE_ENV, SettingsError, load_project
 
     fmt = args.format or default_format()
     if args.jobs is not None and args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return 2
+    if args.tree:
+        os.environ[TREE_ENV] = args.tree  # read with the settings, by every engine
     try:
         project = load_project(args.config)
         changes = {k: v for k, v in {"site_dir": site_dir, "site_url": site_url}.items() if v}

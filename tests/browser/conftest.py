@@ -63,7 +63,9 @@ def server(request, tmp_path_factory):
     httpd = ThreadingHTTPServer((LOCAL_HOST, 0), handler)
     base_url = f"http://{LOCAL_HOST}:{httpd.server_address[1]}/"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    command = ["-m", "build_tools", "build", "--engine", engine]
+    # A tree of its own: another worker may be building the real site at the same time.
+    tree = site_dir.parent / "tree"
+    command = ["-m", "build_tools", "build", "--engine", engine, "--tree", str(tree)]
     done = subprocess.run(
         [sys.executable, *command, "--site-url", base_url, "--site-dir", str(site_dir)],
         cwd=ROOT,

@@ -23,8 +23,11 @@ pytestmark = pytest.mark.lessons
 def sites(tmp_path_factory) -> dict:
     built = {}
     for engine in ENGINES:
-        site = tmp_path_factory.mktemp(f"real-{engine}") / "site"
-        done = run_cli("build", "--engine", engine, "--site-dir", str(site), cwd=ROOT)
+        folder = tmp_path_factory.mktemp(f"real-{engine}")
+        site, tree = folder / "site", folder / "tree"
+        done = run_cli(
+            "build", "--engine", engine, "--site-dir", str(site), "--tree", str(tree), cwd=ROOT
+        )
         assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
         built[engine] = site
     return built
