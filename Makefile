@@ -36,7 +36,7 @@ lint: setup
 test: setup lint
 	$(BIN)/mkdocs build --strict
 	$(BIN)/python -m build_tools linkcheck --site site --offline
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2
 
 clean:
 	rm -rf site .cache/tdl

@@ -124,8 +124,8 @@ def pytest_collection_modifyitems(config, items):
     """Run browser tests last: Playwright's synchronous API keeps an event loop running in
     the main thread for the rest of the session, where ``asyncio.run`` then refuses to start.
 
-    Under pytest-xdist with ``--dist loadfile`` (what ``make test`` uses), files are handed
-    out in this order, so a worker that has started on browser tests gets no other kind."""
+    Under pytest-xdist (``make test`` runs two workers) tests are handed out in this order,
+    so a worker that has started on browser tests gets no other kind afterwards."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
