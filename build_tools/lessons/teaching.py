@@ -45,6 +45,12 @@ _NUMERIC = re.compile(
 _WHY = re.compile(r"^Why:\s*(.*)$")
 
 
+def words_digest(text: str) -> str:
+    """A short digest of ``text``'s words: spacing and case do not change it."""
+    words = " ".join(text.split()).lower()
+    return hashlib.sha256(words.encode()).hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class Question:
     """One question of the Questions section, with what the reader can reveal."""
@@ -57,8 +63,7 @@ class Question:
 
     def card_id(self, lesson_id: str) -> str:
         """Stable while the question's text stays the same; a reworded question is new."""
-        words = " ".join(self.text.split()).lower()
-        return f"{lesson_id}#{hashlib.sha256(words.encode()).hexdigest()[:12]}"
+        return f"{lesson_id}#{words_digest(self.text)}"
 
 
 @dataclass(frozen=True)
@@ -82,8 +87,7 @@ class QuickCheck:
 
     def check_id(self, lesson_id: str) -> str:
         """Stable while the prompt's words stay the same."""
-        words = " ".join(self.prompt.split()).lower()
-        return f"{lesson_id}#check-{hashlib.sha256(words.encode()).hexdigest()[:12]}"
+        return f"{lesson_id}#check-{words_digest(self.prompt)}"
 
     @property
     def kind(self) -> str:
