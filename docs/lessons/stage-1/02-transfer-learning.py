@@ -1,6 +1,6 @@
 # ---
 # title: "Transfer learning: pretrain on a big task, fine-tune on a small one"
-# summary: Pretrain a small convolutional network on 72,000 generated letters and symbols, fine-tune it on five handwritten digits per class, and compare it with the same network trained from scratch, with a frozen body, with one learning rate for all layers and over a growing number of labels.
+# summary: Pretrain a small convolutional network on 80,000 generated letters and symbols, fine-tune it on five handwritten digits per class, and compare it with the same network trained from scratch, with a frozen body, with one learning rate for all layers and over a growing number of labels.
 # stage: 1
 # kind: lesson
 # minutes: 50
@@ -259,12 +259,12 @@ print(f"weights and biases: body {n_body:,}, digit head {128 * 10 + 10:,}")
 assert 57_000 < n_body + 128 * 10 + 10 < 58_000  # "over 57,000 weights" below
 
 # %% [markdown]
-# Pretraining draws 24,000 fresh glyphs for each of three passes, so the network learns
-# from 72,000 images, each distorted in its own way. The learning rate rises and then
+# Pretraining draws 16,000 fresh glyphs for each of five passes, so the network learns
+# from 80,000 images, each distorted in its own way. The learning rate rises and then
 # falls over the run (the "one-cycle" schedule that fastai uses by default).
 
 # %%
-EPOCHS, PER_EPOCH, BATCH = 3, 24_000, 256
+EPOCHS, PER_EPOCH, BATCH = 5, 16_000, 256
 torch.manual_seed(0)
 pretrained = make_net(N_GLYPH_CLASSES)
 optimizer = torch.optim.Adam(pretrained.parameters(), lr=3e-3)
@@ -403,21 +403,22 @@ gain = finetune_acc - scratch_acc
 errors_removed = 1 - (1 - finetune_acc.mean()) / (1 - scratch_acc.mean())
 print(f"fine-tuned minus scratch: {gain.mean():+.1%} on average, {gain.min():+.1%} at worst")
 print(f"share of the scratch network's mistakes removed: {errors_removed:.0%}")
-assert 0.79 < scratch_acc.mean() < 0.86 and 0.87 < finetune_acc.mean() < 0.93
-assert gain.mean() > 0.045 and gain.min() > 0.02
-assert 0.3 < errors_removed < 0.5
-assert finetune_acc.mean() > max(logistic_acc.mean(), centroid_acc.mean()) + 0.02
+assert 0.79 < scratch_acc.mean() < 0.86 and 0.86 < finetune_acc.mean() < 0.93
+assert 0.04 < gain.mean() < 0.09 and gain.min() > 0.02
+assert 0.27 < errors_removed < 0.5
+assert finetune_acc.mean() > logistic_acc.mean() + 0.01
+assert finetune_acc.mean() > centroid_acc.mean() + 0.03
 assert scratch_acc.mean() < logistic_acc.mean() + 0.01
 
 # %% [markdown]
 # With the same 50 labels, the same network and the same number of training steps,
-# starting from the pretrained body lifts test accuracy from about 83 % to about 90 %,
-# and it does so for every seed. Roughly two mistakes in five disappear.
+# starting from the pretrained body lifts test accuracy from about 83 % to nearly 90 %,
+# and it does so for every seed. A third or more of the mistakes disappear.
 #
 # The baselines put this in perspective. With 50 labels, the convolutional network
 # trained from scratch is *no better than logistic regression on raw pixels*: it has over
-# 57,000 weights and 50 images cannot pin them down. Only the pretrained network clearly
-# beats both classical baselines. That is the practical point of transfer learning: it
+# 57,000 weights and 50 images cannot pin them down. Only the pretrained network beats
+# both classical baselines. That is the practical point of transfer learning: it
 # lets a large model be used where the labels alone could support only a small one.
 #
 # Quick check: what did the pretrained network learn from before it was fine-tuned?
@@ -454,7 +455,7 @@ show(
 assert frozen_acc.mean() > random_frozen_acc.mean() + 0.07
 assert random_frozen_acc.mean() < scratch_acc.mean() - 0.02
 assert scratch_acc.mean() + 0.02 < frozen_acc.mean()
-assert 0.005 < finetune_acc.mean() - frozen_acc.mean() < 0.05
+assert 0 < finetune_acc.mean() - frozen_acc.mean() < 0.05
 
 # %% [markdown]
 # Two results:
@@ -465,7 +466,7 @@ assert 0.005 < finetune_acc.mean() - frozen_acc.mean() < 0.05
 # - With five labels per class, training only the head already captures most of the
 #   gain, at a fraction of the cost: no gradient flows through the body, and one could
 #   even compute the 128 features of every image once and fit a plain logistic regression
-#   to them. Fine-tuning every layer adds a couple of points on top, because the features
+#   to them. Fine-tuning every layer adds a point or two on top, because the features
 #   themselves can adapt a little from printed to handwritten shapes. Section 5 shows the
 #   two methods drifting apart as the labels grow.
 #
@@ -506,7 +507,7 @@ show(
     [scratch_acc, one_large_acc, one_mid_acc, finetune_acc],
 )
 assert one_large_acc.mean() < scratch_acc.mean() + 0.025
-assert finetune_acc.mean() > one_large_acc.mean() + 0.05
+assert finetune_acc.mean() > one_large_acc.mean() + 0.035
 assert finetune_acc.mean() > one_mid_acc.mean() - 0.01
 assert one_mid_acc.mean() > scratch_acc.mean() + 0.03
 
@@ -559,13 +560,14 @@ removed = {
     k: 1 - (1 - table[k]["fine-tune"].mean()) / (1 - table[k]["scratch"].mean()) for k in PER_CLASS
 }
 frozen_gain = {k: (table[k]["frozen"] - table[k]["scratch"]).mean() for k in PER_CLASS}
-assert 0.07 < gains[2] < 0.14 and 0.01 < gains[25] < 0.04 and gains[2] > gains[5] > gains[10]
-assert all(0.28 < removed[k] < 0.5 for k in PER_CLASS)
-assert all(table[k]["fine-tune"].mean() > table[k]["logistic"].mean() + 0.02 for k in PER_CLASS)
-assert frozen_gain[2] > 0.05 and abs(frozen_gain[25]) < 0.015
+assert 0.05 < gains[2] < 0.12 and 0.008 < gains[25] < 0.04
+assert gains[2] > gains[10] + 0.03 and gains[5] > gains[25] + 0.02
+assert all(0.15 < removed[k] < 0.5 for k in PER_CLASS)
+assert all(table[k]["fine-tune"].mean() > table[k]["logistic"].mean() + 0.01 for k in PER_CLASS)
+assert frozen_gain[2] > 0.025 and abs(frozen_gain[25]) < 0.015
 assert (table[25]["fine-tune"] - table[25]["frozen"]).mean() > 0.01
 
-# %% alt="Test accuracy against labelled images per digit, 2 to 25 on a log scale, for logistic regression, the network trained from scratch, the frozen pretrained body and the fine-tuned pretrained network: all rise with more labels; the fine-tuned network is highest everywhere, about 10 points above scratch at 2 labels per digit and 2 to 3 points at 25, while the frozen body's lead over scratch is gone by 25"
+# %% alt="Test accuracy against labelled images per digit, 2 to 25 on a log scale, for logistic regression, the network trained from scratch, the frozen pretrained body and the fine-tuned pretrained network: all rise with more labels; the two pretrained curves are highest, the fine-tuned one about 8 points above scratch at 2 labels per digit and about 2 points at 25, while the frozen body's lead over scratch has almost gone by 25"
 fig, ax = plt.subplots(figsize=(6.5, 3.8))
 for method, label, colour in [
     ("fine-tune", "pretrained, fine-tuned", "tab:blue"),
@@ -590,18 +592,18 @@ ax.grid(alpha=0.3)
 plt.show()
 
 # %% [markdown]
-# With 2 labels per digit the fine-tuned network is about ten points ahead of the same
-# network from scratch; with 25 the lead is down to two or three points, because 250
+# With 2 labels per digit the fine-tuned network is about eight points ahead of the same
+# network from scratch; with 25 the lead is down to about two points, because 250
 # labelled images already teach the network much of what pretraining gave it for free.
-# In percentage points the gain shrinks steadily. Measured as the share of mistakes it
-# removes (last column) it does not shrink here: it stays at about a third or more, and
-# it would take far more labels than this pool holds for the two curves to meet.
+# In percentage points the gain shrinks steadily. Measured as the share of the scratch
+# network's mistakes it removes (last column) it shrinks much less: a fifth to two fifths
+# at every size here, and it would take far more labels than this pool holds for the two
+# curves to meet.
 #
 # The frozen body tells a second story. Its features are fixed, so more labels can only
-# improve the head: with 2 labels per digit it is almost as good as full fine-tuning, but
-# by 25 it is no better than the network from scratch, while full fine-tuning still
-# leads. That is the usual rule of thumb: with very little data, freeze; with more,
-# fine-tune everything.
+# improve the head: with 2 labels per digit it is well ahead of the network from scratch,
+# but by 25 it is within about a point of it, while full fine-tuning still leads. That is the usual rule
+# of thumb: with very little data, freeze; with more, fine-tune everything.
 #
 # This is also why "how much data do I need?" has no fixed answer. With a good pretrained
 # model a few dozen labelled examples per class can be enough; from scratch you may need
@@ -635,15 +637,14 @@ assert np.abs(shuffled_logistic - logistic_acc).max() < 0.005
 assert shuffled_frozen.mean() < shuffled_logistic.mean() - 0.2
 
 # %% [markdown]
-# On shuffled pixels the pretrained features lose about thirty points and fall far below
-# logistic regression, which does not notice the shuffle at all. The same thing happens,
-# less dramatically, whenever the new task differs from the pretraining task in what
-# matters: a network pretrained on photographs helps less with X-rays or spectrograms than
-# with other photographs, and a language model pretrained on news helps less with source
-# code.
-# Yosinski and colleagues measured this on ImageNet: features transfer worse as the two
-# tasks grow apart, and the first layers are the most general while the last ones are the
-# most specific to the original task.
+# On shuffled pixels the pretrained features lose more than twenty points and fall far
+# below logistic regression, which does not notice the shuffle at all. The same thing
+# happens, less dramatically, whenever the new task differs from the pretraining task in
+# what matters: a network pretrained on photographs helps less with X-rays or
+# spectrograms than with other photographs, and a language model pretrained on news
+# helps less with source code. Yosinski and colleagues measured this on ImageNet:
+# features transfer worse as the two tasks grow apart, and the first layers are the most
+# general while the last ones are the most specific to the original task.
 #
 # ### In practice
 #
@@ -663,17 +664,17 @@ assert shuffled_frozen.mean() < shuffled_logistic.mean() - 0.2
 #
 # ## What we did
 #
-# - We pretrained a small convolutional network on 72,000 generated letters and symbols
+# - We pretrained a small convolutional network on 80,000 generated letters and symbols
 #   from 21 fonts, and reused its body for handwritten digits it had never seen.
 # - With five labels per digit, fine-tuning beat the same network trained from scratch by
-#   about seven points for every seed, and beat logistic regression and nearest centroids,
-#   which the network from scratch could not.
+#   about six points on average and for every seed, and beat logistic regression and
+#   nearest centroids, which the network from scratch could not.
 # - Freezing the body and training only the head kept most of the gain; a frozen *random*
 #   body did worse than no pretraining, so the gain comes from the pretrained weights.
 # - One large learning rate for all layers threw the gain away; discriminative rates,
 #   small for the first layers and large for the head, kept it.
-# - The gain in accuracy shrank from about ten points at two labels per digit to two or
-#   three at twenty-five. When the pixels were shuffled, which destroys the structure the
+# - The gain in accuracy shrank from about eight points at two labels per digit to about
+#   two at twenty-five. When the pixels were shuffled, which destroys the structure the
 #   body had learned to detect, the pretrained features fell far below logistic
 #   regression.
 #
@@ -712,8 +713,8 @@ assert shuffled_frozen.mean() < shuffled_logistic.mean() - 0.2
 #    features are lost. Rates a hundred times smaller for the first layers let the head
 #    learn quickly while the body changes only a little.
 #
-# 5. The gain from transfer was about ten points with two labels per digit and two or
-#    three with twenty-five. Explain the trend. Would you expect the gain to reach zero
+# 5. The gain from transfer was about eight points with two labels per digit and about
+#    two with twenty-five. Explain the trend. Would you expect the gain to reach zero
 #    with 10,000 labels per digit?
 #
 #    Hint: think about what the labelled data can teach the network by itself as it grows.
