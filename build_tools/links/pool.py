@@ -25,6 +25,7 @@ HEAD_LIMIT = 128 * 1024  # a response's status line and headers together
 # back for this long. Longer than a nearby host takes to answer, even a busy one; short
 # beside what a distant host's TLS handshake costs, which a new connection pays anyway.
 STALL_S = 0.05
+ADDRESS_TRY_S = 2.0  # how long one of a host's several addresses gets to accept
 
 Origin = tuple  # (scheme, host, port)
 
@@ -187,15 +188,19 @@ class Pool:
         scheme, host, port = origin
         tls = self._tls_context() if scheme == "https" else None
         failure: OSError | None = None
-        for address in await self._resolve(host, port):
+        addresses = await self._resolve(host, port)
+        for n, address in enumerate(addresses):
+            opening = asyncio.open_connection(
+                address, port, ssl=tls, server_hostname=host if tls else None, limit=HEAD_LIMIT
+            )
             try:
-                reader, writer = await asyncio.open_connection(
-                    address,
-                    port,
-                    ssl=tls,
-                    server_hostname=host if tls else None,
-                    limit=HEAD_LIMIT,
-                )
+                if n + 1 < len(addresses):  # others to try: a silent address must not take all
+                    reader, writer = await asyncio.wait_for(opening, ADDRESS_TRY_S)
+                else:
+                    reader, writer = await opening
+            except asyncio.TimeoutError:
+                failure = OSError(f"no answer from {address}")
+                continue
             except OSError as exc:
                 if tls is not None and _is_tls_error(exc):
                     raise
@@ -224,7 +229,9 @@ class Pool:
             if exc.errno != socket.EAI_NONAME:
                 self._addresses.pop(key, None)  # a passing failure: the next try asks again
             raise
-        return list(dict.fromkeys(info[4][0] for info in infos))
+        # IPv4 first: a network whose IPv6 goes nowhere then costs nothing.
+        ordered = sorted(infos, key=lambda info: info[0] != socket.AF_INET)
+        return list(dict.fromkeys(info[4][0] for info in ordered))
 
     def _tls_context(self):
         if self._tls is None:

@@ -49,3 +49,11 @@ def test_a_body_too_big_to_drain_costs_its_connection_not_its_bytes(links):
     assert results[big].verdict == "ok" and results[after].verdict == "ok"
     assert links.connections == 2  # hung up on the big body, a fresh one for the next URL
     assert links.body_bytes[path_of(big)] < 8 * 1024 * 1024
+
+
+def test_a_url_with_a_host_name_is_resolved_and_checked(links):
+    port = links.ports[links.hosts[0]]
+    urls = [f"http://localhost:{port}{path_of(links.unique_url('/ok'))}" for _ in range(3)]
+    checked, results = run_check(urls)
+    assert {r.verdict for r in results.values()} == {"ok"}
+    assert checked.requests == 3 and [h.host for h in checked.hosts] == ["localhost"]
