@@ -202,4 +202,7 @@ def test_version_1_progress_migrates_and_a_damaged_file_changes_nothing(tab, tmp
     assert json.loads(stored_text(tab))["cards"] == {
         new.split(":", 1)[1] + "#0123456789ab": schedule
     }
+    # No question of the site has that id (as after a rewording): it is kept, never counted.
+    due = tab.page.locator("[data-tdl-due-text]").inner_text()
+    assert "ready from lessons you have finished" in due and "due for review" not in due
     assert tab.errors == []

@@ -96,10 +96,12 @@
       ratedHere = {};
     }
     if (!tools.hasAttribute("data-tdl-drawn")) {
-      // The first look shows what is waiting, or everything when nothing is.
+      // The first look shows what is waiting, or everything when nothing is or when the
+      // address points at one lesson.
       tools.setAttribute("data-tdl-drawn", "");
       tools.hidden = false;
-      tools.querySelector("input[value=" + (counts.due + counts.fresh ? "now" : "all") + "]").checked = true;
+      var everything = !(counts.due + counts.fresh) || location.hash.length > 1;
+      tools.querySelector("input[value=" + (everything ? "all" : "now") + "]").checked = true;
     }
     var all = tools.querySelector("input[value=all]").checked;
     var left = 0;
