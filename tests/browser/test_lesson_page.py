@@ -30,7 +30,7 @@ def test_prerequisites_and_resources_sit_above_the_notebook(tab):
         assert resource.title in text
         assert extras.locator(f"a[href='{resource.url}']").count() == 1
     # Above the first notebook cell's prose: right under the title and downloads bar.
-    first_paragraph = tab.page.locator(".tdl-notebook > p").first
+    first_paragraph = tab.page.locator(".tdl-lesson-extras ~ p").first
     assert extras.bounding_box()["y"] < first_paragraph.bounding_box()["y"]
 
 

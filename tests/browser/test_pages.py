@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     site_pages,
     unavailable,
 )
+from tests.browser.search import close_search, search
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -36,7 +37,7 @@ BLOCKING = ("moderate", "serious", "critical")
 AXE_REPORT = SCREENSHOTS.parent / "axe-summary.json"
 
 
-def test_no_console_errors_and_no_request_leaves_loopback_on_any_page(tab, site_dir):
+def test_no_console_errors_and_no_request_leaves_loopback_on_any_page(tab, engine, site_dir):
     pages = site_pages(site_dir)
     assert len(pages) >= 20, pages
     problems = {}
@@ -45,11 +46,8 @@ def test_no_console_errors_and_no_request_leaves_loopback_on_any_page(tab, site_
         tab.outside.clear()
         tab.open(path)
         # Search loads its index and worker on first use: type into it on every page.
-        box = tab.page.locator(".md-search__input")
-        box.fill("loss")
-        box.press("End")  # Material reads the box on keyup
-        tab.page.wait_for_selector(".md-search-result__item", timeout=10_000)
-        tab.page.keyboard.press("Escape")
+        assert search(tab, engine, "loss"), path
+        close_search(tab)
         if tab.errors or tab.outside:
             problems[path] = {"console": list(tab.errors), "outside": list(tab.outside)}
     assert problems == {}

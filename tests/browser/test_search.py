@@ -8,7 +8,7 @@ import pytest
 
 from build_tools.catalog.model import load_catalog
 from build_tools.lessons.discovery import discover_lessons
-from tests.browser.conftest import PlaywrightTimeout
+from tests.browser.search import search
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -21,28 +21,6 @@ LESSONS = [
 ]
 
 
-def search(tab, query: str, *expected: str) -> list[str]:
-    """Type a query into Material's search box; the result links (without ``?h=``) once
-    every expected link is among them, or after ten seconds."""
-    box = tab.page.locator(".md-search__input")
-    box.click()
-    box.fill(query)
-    # Material reads the box on keyup (and when its index becomes ready); fill() types no
-    # key, so a query filled after the index is ready would never be sent without one.
-    box.press("End")
-    script = """expected => {
-        const found = [...document.querySelectorAll('.md-search-result__item a')]
-            .map(a => a.href.replace(/\\?h=[^#]*/, ''));
-        return expected.every(url => found.includes(url));
-    }"""
-    try:
-        tab.page.wait_for_function(script, arg=list(expected), timeout=10_000)
-    except PlaywrightTimeout:
-        pass  # the caller's assertion shows what was found instead
-    links = tab.page.locator(".md-search-result__item a").evaluate_all("l => l.map(a => a.href)")
-    return [re.sub(r"\?h=[^#]*", "", href) for href in links]
-
-
 def topic_word(title: str) -> str:
     """The longest plain word of a title: a topic a reader would type."""
     return max(re.findall(r"[A-Za-z]{5,}", title), key=len)
@@ -53,10 +31,10 @@ SAMPLED = LESSONS[:: max(1, len(LESSONS) // 4)]
 
 
 @pytest.mark.parametrize("lesson", SAMPLED, ids=[lesson.id for lesson in SAMPLED])
-def test_search_finds_a_lesson_by_its_topic(tab, lesson):
+def test_search_finds_a_lesson_by_its_topic(tab, engine, lesson):
     tab.open()
     page_url = f"{tab.base_url}lessons/{lesson.id}/"
-    found = search(tab, topic_word(lesson.title), page_url)
+    found = search(tab, engine, topic_word(lesson.title), page_url)
     assert page_url in found, found
 
 
@@ -65,22 +43,22 @@ def resource_anchor(tab, rid: str) -> str:
     return f"{tab.base_url}lessons/stage-{stage}/#{rid}"
 
 
-def test_search_finds_a_resource_by_author(tab):
+def test_search_finds_a_resource_by_author(tab, engine):
     resource = CATALOG.resources_by_id["sutton-barto-rl-book"]
     surname = resource.authors[0].split()[-1]
     tab.open()
     anchor = resource_anchor(tab, resource.id)
-    assert anchor in search(tab, surname, anchor)
+    assert anchor in search(tab, engine, surname, anchor)
 
 
-def test_search_finds_a_resource_by_title(tab):
+def test_search_finds_a_resource_by_title(tab, engine):
     resource = CATALOG.resources_by_id["dive-into-deep-learning"]
     tab.open()
     anchor = resource_anchor(tab, resource.id)
-    assert anchor in search(tab, resource.title, anchor)
+    assert anchor in search(tab, engine, resource.title, anchor)
 
 
-def test_search_finds_resources_by_tag(tab):
+def test_search_finds_resources_by_tag(tab, engine):
     # The rarest tag of the catalog: few enough resources that all of them are listed.
     counts: dict[str, int] = {}
     for r in CATALOG.resources:
@@ -89,6 +67,6 @@ def test_search_finds_resources_by_tag(tab):
     tag = min(counts, key=lambda t: (counts[t], t))
     tab.open()
     anchors = [resource_anchor(tab, r.id) for r in CATALOG.resources if tag in r.tags]
-    found = search(tab, tag, *anchors)
+    found = search(tab, engine, tag, *anchors)
     for anchor in anchors:
         assert anchor in found, (tag, found)
