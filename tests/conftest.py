@@ -77,6 +77,17 @@ def catalog_yaml(*resources: str) -> str:
     )
 
 
+def write_project(root: Path, mkdocs_yml: str, catalog: str | None = None) -> Path:
+    """A small project in ``root``: its mkdocs.yml, the start-here page and, when given, the
+    catalog text as resources.yml."""
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "start-here.md").write_text("# Start here\n\nWelcome.\n", "utf-8")
+    (root / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
+    if catalog is not None:
+        (root / "resources.yml").write_text(catalog, encoding="utf-8")
+    return root
+
+
 def run_python(
     args: list[str], cwd: Path | None = None, env: dict | None = None, timeout: int = 300
 ) -> subprocess.CompletedProcess:

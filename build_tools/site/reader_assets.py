@@ -24,6 +24,7 @@ SITE_DIR = "assets/tdl"
 # counts; math.js calls KaTeX's auto-render, which needs KaTeX itself, and code.js puts
 # Prism in manual mode before Prism loads.
 SCRIPTS = (
+    "dom.js",
     "store.js",
     "progress.js",
     "catalog.js",

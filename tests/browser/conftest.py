@@ -172,31 +172,29 @@ def site_pages(site_dir: Path) -> list[str]:
     return pages
 
 
+def _text_once(locator, test: str, text: str, timeout_s: float) -> str:
+    """The locator's text once the script ``test`` holds for it and ``text``, or whatever
+    it reads after the timeout."""
+    try:
+        locator.page.wait_for_function(
+            f"([el, text]) => el.innerText.trim(){test}",
+            arg=[locator.element_handle(timeout=timeout_s * 1000), text],
+            timeout=timeout_s * 1000,
+        )
+    except PlaywrightTimeout:
+        pass  # the caller's assertion shows the text it found
+    return locator.inner_text().strip()
+
+
 def settled_text(locator, expected: str, timeout_s: float = 5.0) -> str:
     """The locator's text once it reads ``expected``, or whatever it reads after the timeout.
 
     Pages are drawn by scripts after Material swaps the content in (instant navigation), so
     a check right after a URL change may run before the drawing; this waits for it.
     """
-    try:
-        locator.page.wait_for_function(
-            "([el, text]) => el.innerText.trim() === text",
-            arg=[locator.element_handle(timeout=timeout_s * 1000), expected],
-            timeout=timeout_s * 1000,
-        )
-    except PlaywrightTimeout:
-        pass  # the caller's assertion shows the text it found
-    return locator.inner_text().strip()
+    return _text_once(locator, " === text", expected, timeout_s)
 
 
 def text_starting(locator, prefix: str, timeout_s: float = 5.0) -> str:
     """The locator's text once it starts with ``prefix`` (as :func:`settled_text` waits)."""
-    try:
-        locator.page.wait_for_function(
-            "([el, text]) => el.innerText.trim().startsWith(text)",
-            arg=[locator.element_handle(timeout=timeout_s * 1000), prefix],
-            timeout=timeout_s * 1000,
-        )
-    except PlaywrightTimeout:
-        pass  # the caller's assertion shows the text it found
-    return locator.inner_text().strip()
+    return _text_once(locator, ".startsWith(text)", prefix, timeout_s)

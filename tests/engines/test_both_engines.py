@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import catalog_yaml, run_cli
+from tests.conftest import catalog_yaml, run_cli, write_project
 from tests.notebooks.conftest import MKDOCS_YML, write_lesson
 
 ENGINES = ("mkdocs", "zensical")
@@ -46,11 +46,7 @@ def snapshot(site: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("engines")
-    (root / "docs").mkdir()
-    (root / "docs" / "start-here.md").write_text("# Start here\n\nWelcome.\n", "utf-8")
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    (root / "resources.yml").write_text(catalog_yaml(), encoding="utf-8")
+    root = write_project(tmp_path_factory.mktemp("engines"), MKDOCS_YML, catalog_yaml())
     write_lesson(root, "01-plotting", body=PLOT, title="Plotting lesson")
     renamed = write_lesson(root, "02-plain")
     text = renamed.read_text(encoding="utf-8")

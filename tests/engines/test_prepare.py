@@ -6,17 +6,14 @@ import json
 
 import pytest
 
-from tests.conftest import catalog_yaml, run_cli
+from tests.conftest import catalog_yaml, run_cli, write_project
 from tests.site.conftest import MKDOCS_YML
 
 
 @pytest.fixture
 def project(tmp_path):
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "start-here.md").write_text("# Start here\n\nWelcome.\n", "utf-8")
+    write_project(tmp_path, MKDOCS_YML, catalog_yaml())
     (tmp_path / "docs" / "figure.svg").write_text("<svg/>", "utf-8")
-    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    (tmp_path / "resources.yml").write_text(catalog_yaml(), encoding="utf-8")
     return tmp_path
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import catalog_yaml, run_cli, teaching_cell
+from tests.conftest import catalog_yaml, run_cli, teaching_cell, write_project
 from tests.site.conftest import MKDOCS_YML as SITE_YML
 from tests.site.conftest import build_site
 
@@ -72,11 +72,7 @@ def write_lesson(
 @pytest.fixture
 def project(tmp_path) -> Path:
     """mkdocs.yml, a one-resource catalog and the start page; lessons are up to the test."""
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "start-here.md").write_text("# Start here\n\nWelcome.\n", "utf-8")
-    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    (tmp_path / "resources.yml").write_text(catalog_yaml(), encoding="utf-8")
-    return tmp_path
+    return write_project(tmp_path, MKDOCS_YML, catalog_yaml())
 
 
 mkdocs_build = build_site  # ``mkdocs build --strict`` in a project, for real

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import catalog_yaml
+from tests.conftest import catalog_yaml, write_project
 from tests.notebooks.conftest import MKDOCS_YML, mkdocs_build, write_lesson
 
 RICH = """\
@@ -45,11 +45,7 @@ plt.show()
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    project = tmp_path_factory.mktemp("site-project")
-    (project / "docs").mkdir()
-    (project / "docs" / "start-here.md").write_text("# Start here\n\nWelcome.\n", "utf-8")
-    (project / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    (project / "resources.yml").write_text(catalog_yaml(), encoding="utf-8")
+    project = write_project(tmp_path_factory.mktemp("site-project"), MKDOCS_YML, catalog_yaml())
     write_lesson(project, "01-rich", body=RICH, title="A rich lesson")
     write_lesson(project, "02-plain")
     done = mkdocs_build(project)

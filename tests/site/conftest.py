@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_python
+from tests.conftest import ROOT, run_python, write_project
 
 MKDOCS_YML = """\
 site_name: Test site
@@ -31,10 +31,7 @@ def build_site(project: Path, *extra: str) -> subprocess.CompletedProcess:
 @pytest.fixture
 def project(tmp_path):
     """A project with mkdocs.yml, the start-here page and a catalog to be written by the test."""
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "start-here.md").write_text("# Start here\n\nWelcome.\n", encoding="utf-8")
-    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    return tmp_path
+    return write_project(tmp_path, MKDOCS_YML)
 
 
 def copy_real_catalog(project: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 from build_tools.lessons.teaching import lesson_sections
 from build_tools.links.cache import save_link_results
 from build_tools.links.model import LinkResult
-from tests.conftest import catalog_yaml, resource_yaml, teaching_cell
+from tests.conftest import catalog_yaml, resource_yaml, teaching_cell, write_project
 from tests.site.conftest import MKDOCS_YML as SITE_YML
 from tests.site.conftest import build_site
 from tests.site.test_generated_pages import catalog_rows, page
@@ -50,10 +50,7 @@ def content(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    project = tmp_path_factory.mktemp("reader")
-    (project / "docs").mkdir()
-    (project / "docs" / "start-here.md").write_text("# Start here\n\nWelcome.\n", "utf-8")
-    (project / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    project = write_project(tmp_path_factory.mktemp("reader"), MKDOCS_YML)
     resources = [
         resource_yaml("first-course", "First course", "https://example.org/one", 1),
         resource_yaml("second-book", "Second & best", "http://example.org/two", 2),

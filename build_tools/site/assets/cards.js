@@ -11,27 +11,17 @@
 (function () {
   "use strict";
 
+  var element = window.tdlDom.element;
+  var uniqueId = window.tdlDom.uniqueId;
+
   var store$ = window.tdlStore;
   var schedule$ = window.tdlSchedule;
   var CARD = "li.tdl-card[data-tdl-card]";
   var LONGEST_WAIT = 2147483647;  // setTimeout's limit (about 24 days)
   var drawers = [];
   var previous = {};  // card id -> its schedule before the rating made on this page (undo)
-  var serial = 0;
   var timer = null;
   var appeared = false;
-
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text) node.textContent = text;
-    return node;
-  }
-
-  function uniqueId(prefix) {
-    serial += 1;
-    return "tdl-" + prefix + "-" + serial;
-  }
 
   function lessonOf(id) {
     return id.slice(0, id.indexOf("#"));

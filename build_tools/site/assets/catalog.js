@@ -8,15 +8,10 @@
 (function () {
   "use strict";
 
+  var element = window.tdlDom.element;
+
   var PAGE_SIZE = 50;
   var FACETS = ["stage", "kind", "free", "level", "tag"];
-
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
 
   function safeUrl(url) {
     return /^https?:\/\//i.test(url) ? url : "#";

@@ -6,22 +6,12 @@
 (function () {
   "use strict";
 
-  var serial = 0;
+  var element = window.tdlDom.element;
+  var uniqueId = window.tdlDom.uniqueId;
+
   // "2,080" and "1,234.5" group thousands; a lone comma ("0,5") is a decimal comma.
   var GROUPED = /^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$/;
   var DECIMAL_COMMA = /^[-+]?\d*,\d+$/;
-
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text) node.textContent = text;
-    return node;
-  }
-
-  function uniqueId(prefix) {
-    serial += 1;
-    return "tdl-" + prefix + "-" + serial;
-  }
 
   /* The number a reader typed, or NaN; a trailing unit or % is allowed. */
   function readNumber(text, unit) {
