@@ -1,4 +1,5 @@
-"""``mkdocs serve``: editing one lesson re-executes that lesson only, and the page follows."""
+"""``mkdocs serve``: editing one lesson re-executes that lesson only, editing the catalog
+re-executes none, and the pages follow."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ class ServeLog:
         pytest.fail(f"mkdocs serve never logged {text!r}; log:\n" + "\n".join(self.seen[-40:]))
 
 
-def test_editing_one_lesson_during_serve_reexecutes_only_it(project):
+def test_edits_during_serve_reexecute_only_the_lesson_edited(project):
     write_lesson(project, "01-one")
     two = write_lesson(project, "02-two")
     port = free_port()
@@ -66,6 +67,14 @@ def test_editing_one_lesson_during_serve_reexecutes_only_it(project):
         url = f"http://127.0.0.1:{port}/lessons/stage-1/02-two/"
         with urllib.request.urlopen(url, timeout=30) as response:
             assert "total 66" in response.read().decode()
+
+        catalog = project / "resources.yml"
+        catalog.write_text(catalog.read_text().replace("First course", "Renamed course"), "utf-8")
+        assert "0 executed, 2 cached" in log.wait_for("prepared")
+        log.wait_for("Documentation built")
+        url = f"http://127.0.0.1:{port}/catalog/"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            assert "Renamed course" in response.read().decode()
     finally:
         server.terminate()
         server.wait(timeout=60)
