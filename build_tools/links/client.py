@@ -1,5 +1,7 @@
-"""A small HTTP/1.1 client on asyncio streams: what checking links needs, quick to import.
+"""An HTTP/1.1 client on asyncio streams: what checking links needs, quick to import.
 
+The protocol itself (status line, headers, framing of bodies, interim answers, whether a
+connection may carry another request) is h11's; this module drives it over asyncio.
 One :class:`Client` serves a run: keep-alive connections from a :class:`~.pool.Pool`,
 cookies kept per host (some sites set one, then redirect to themselves), and one deadline
 over each exchange from connect to the last byte read. A body is read only as far as the
@@ -10,9 +12,10 @@ the connection can serve the next request, and a large or unframed one closes it
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import h11
 
 from build_tools.links.pool import HEAD_LIMIT, Pool
 from build_tools.links.urls import Target, host_of
@@ -20,8 +23,8 @@ from build_tools.links.urls import Target, host_of
 # Bodies up to this size are read and dropped so the connection stays reusable.
 DRAIN_LIMIT = 64 * 1024
 NO_BODY = {204, 304}
+READ_SIZE = 64 * 1024
 _timeout = getattr(asyncio, "timeout", None)  # Python 3.11+
-_STATUS_LINE = re.compile(rb"HTTP/1\.([01]) (\d{3})(?: [^\r\n]*)?\r?\n")
 
 
 class ProtocolError(Exception):
@@ -78,11 +81,11 @@ class Client:
     """Requests over pooled connections; ``await close()`` when the run is over."""
 
     def __init__(self, user_agent: str, max_connections: int) -> None:
-        self._fixed = (
-            f"User-Agent: {user_agent}\r\n"
-            "Accept: text/html,application/xhtml+xml,*/*;q=0.8\r\n"
-            "Accept-Encoding: gzip, deflate\r\n"
-        )
+        self._fixed = [
+            ("User-Agent", user_agent),
+            ("Accept", "text/html,application/xhtml+xml,*/*;q=0.8"),
+            ("Accept-Encoding", "gzip, deflate"),
+        ]
         self._pool = Pool(max_connections)
         self._cookies = _Cookies()
 
@@ -120,131 +123,135 @@ class Client:
 
     async def _exchange(self, method: str, target: Target, page_limit: int, held) -> Response:
         cookie = self._cookies.header(target.host)
-        request = (
-            f"{method} {target.path} HTTP/1.1\r\nHost: {target.authority}\r\n{self._fixed}"
-            + (f"Cookie: {cookie}\r\n" if cookie else "")
-            + "\r\n"
-        ).encode("latin-1", "replace")
+        headers = [("Host", target.authority), *self._fixed]
+        if cookie:
+            headers.append(("Cookie", cookie))
+        request = h11.Request(method=method, target=target.path, headers=headers)
         while True:
             connection = await self._pool.take(target.origin)
             if held is not None and held():
                 self._pool.give_back(connection, reusable=True)
                 raise Held
+            if connection.http is None:
+                connection.http = h11.Connection(h11.CLIENT, max_incomplete_event_size=HEAD_LIMIT)
+            http = connection.http
             try:
-                connection.writer.write(request)
-                version, status, headers, cookies = await self._head(connection.reader)
-            except (ConnectionError, asyncio.IncompleteReadError) as exc:
+                connection.writer.write(http.send(request) + http.send(h11.EndOfMessage()))
+                answer = await _final_answer(connection.reader, http)
+            except _Unanswered as exc:
                 self._pool.give_back(connection, reusable=False)
-                unanswered = not isinstance(exc, asyncio.IncompleteReadError) or not exc.partial
-                if connection.reused and unanswered:
+                if connection.reused:
                     continue  # the server had closed this idle connection: open a fresh one
-                if isinstance(exc, asyncio.IncompleteReadError):
-                    raise ClosedError("closed without an answer") from None
-                raise
+                if isinstance(exc.__cause__, ConnectionError):
+                    raise exc.__cause__ from None
+                raise ClosedError("closed without an answer") from None
             except BaseException:
                 self._pool.give_back(connection, reusable=False)
                 raise
             break
+        status = answer.status_code
+        fields: dict[str, str] = {}
+        cookies: list[str] = []
+        for raw_name, raw_value in answer.headers:
+            name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1").strip()
+            if name == "set-cookie":
+                cookies.append(value)
+            fields[name] = f"{fields[name]}, {value}" if name in fields else value
         if cookies:
             self._cookies.store(target.host, cookies)
         try:
-            response, reusable = await self._body(
-                connection.reader, method, status, headers, page_limit
+            body, reusable = await self._body(
+                connection.reader, http, method, page_limit, fields, answer
             )
         except BaseException:
             self._pool.give_back(connection, reusable=False)
             raise
-        keep = headers.get("connection", "").lower()
-        reusable = reusable and keep != "close" and (version == 1 or keep == "keep-alive")
+        if reusable:
+            http.start_next_cycle()
         self._pool.give_back(connection, reusable)
-        return response
+        return Response(status, fields, body)
 
-    async def _head(self, reader: asyncio.StreamReader):
-        """(minor version, status, headers, Set-Cookie values) of the next final answer."""
-        while True:
-            try:
-                raw = await reader.readuntil(b"\r\n\r\n")
-            except asyncio.LimitOverrunError:
-                raise ProtocolError(f"headers longer than {HEAD_LIMIT // 1024} KiB") from None
-            match = _STATUS_LINE.match(raw)
-            if not match:
-                line = raw.split(b"\n", 1)[0][:80].decode("latin-1")
-                raise ProtocolError(f"not an HTTP/1.x status line: {line!r}")
-            status = int(match[2])
-            if 100 <= status < 200 and status != 101:
-                continue  # 100 Continue, 103 Early Hints: the real answer follows
-            headers: dict[str, str] = {}
-            cookies: list[str] = []
-            for line in raw[match.end() :].decode("latin-1").split("\r\n"):
-                name, sep, value = line.partition(":")
-                if not sep:
-                    continue
-                name, value = name.strip().lower(), value.strip()
-                if name == "set-cookie":
-                    cookies.append(value)
-                headers[name] = f"{headers[name]}, {value}" if name in headers else value
-            return int(match[1]), status, headers, cookies
-
-    async def _body(self, reader, method, status, headers, page_limit):
-        """The response, and whether its connection can carry another request."""
-        if method == "HEAD" or status in NO_BODY:
-            return Response(status, headers), True
+    async def _body(self, reader, http, method, page_limit, headers, answer):
+        """The page's bytes when one is wanted (else None), and whether the connection can
+        carry another request."""
+        status = answer.status_code
         page = page_limit > 0 and 200 <= status < 300 and "html" in headers.get("content-type", "")
+        if method == "HEAD" or status in NO_BODY:
+            page = False  # no body at all: h11 gives the end of the message next
+        elif not page:
+            length = headers.get("content-length", "")
+            framed = length or "chunked" in headers.get("transfer-encoding", "")
+            if not framed or (length.isdigit() and int(length) > DRAIN_LIMIT):
+                return None, False  # a body that ends with the connection, or too big to drain
         limit = page_limit if page else DRAIN_LIMIT
-        if "chunked" in headers.get("transfer-encoding", "").lower():
-            body, complete = await _read_chunked(reader, limit)
-        elif "content-length" in headers:
-            try:
-                size = int(headers["content-length"])
-            except ValueError:
-                raise ProtocolError("bad Content-Length header") from None
-            if size > limit and not page:
-                return Response(status, headers), False  # not worth reading: hang up
-            body = await reader.readexactly(min(size, limit))
-            complete = size <= limit
-        elif page:
-            body, complete = await _read_to_end(reader, limit), False
-        else:
-            return Response(status, headers), False  # a body that ends with the connection
-        if page:
-            body = _decoded(body, headers.get("content-encoding", ""), page_limit)
-            return Response(status, headers, body), complete
-        return Response(status, headers), complete
+        chunks, total = [], 0
+        while total <= limit:
+            event = await _next_event(reader, http)
+            if isinstance(event, h11.EndOfMessage):
+                complete = http.our_state is h11.DONE and http.their_state is h11.DONE
+                return (_decoded(b"".join(chunks), headers, page_limit) if page else None), complete
+            if isinstance(event, h11.Data):
+                if page:
+                    chunks.append(event.data)
+                total += len(event.data)
+            elif isinstance(event, h11.ConnectionClosed):
+                break
+        # More than is worth reading, or cut short: what came so far, and hang up.
+        return (_decoded(b"".join(chunks)[:limit], headers, page_limit) if page else None), False
 
 
-async def _read_chunked(reader: asyncio.StreamReader, limit: int) -> tuple[bytes, bool]:
-    """A chunked body up to ``limit`` bytes, and whether it was read to its end."""
-    chunks, total = [], 0
+class _Unanswered(Exception):
+    """The connection ended before any byte of an answer came back."""
+
+
+async def _next_event(reader: asyncio.StreamReader, http: h11.Connection):
+    """The next h11 event of the server's side, reading from the connection as needed."""
+    ended = False
     while True:
-        line = await reader.readuntil(b"\r\n")
         try:
-            size = int(line.split(b";", 1)[0], 16)
-        except ValueError:
-            raise ProtocolError("bad chunk size in a chunked body") from None
-        if size == 0:
-            while await reader.readuntil(b"\r\n") != b"\r\n":
-                pass  # trailer fields
-            return b"".join(chunks), True
-        if total + size > limit:
-            chunks.append(await reader.readexactly(limit - total))
-            return b"".join(chunks), False
-        chunks.append(await reader.readexactly(size))
-        total += size
-        await reader.readexactly(2)
+            event = http.next_event()
+        except h11.RemoteProtocolError as exc:
+            if ended:
+                raise ClosedError("closed mid-answer") from None
+            raise ProtocolError(f"not HTTP/1.x as it has to be: {exc}") from None
+        if event is not h11.NEED_DATA:
+            return event
+        data = await reader.read(READ_SIZE)
+        ended = not data
+        http.receive_data(data)
 
 
-async def _read_to_end(reader: asyncio.StreamReader, limit: int) -> bytes:
-    """What the server sends until it closes the connection, up to ``limit`` bytes."""
-    chunks, total = [], 0
-    while total < limit and (chunk := await reader.read(limit - total)):
-        chunks.append(chunk)
-        total += len(chunk)
-    return b"".join(chunks)
+async def _final_answer(reader: asyncio.StreamReader, http: h11.Connection) -> h11.Response:
+    """The status and headers of the final answer (100 Continue, 103 Early Hints and other
+    interim answers are passed over); :class:`_Unanswered` when nothing at all came back."""
+    answered = False
+    while True:
+        try:
+            event = http.next_event()
+        except h11.RemoteProtocolError as exc:
+            if not answered and http.their_state is h11.SEND_RESPONSE:
+                raise _Unanswered from exc
+            raise ProtocolError(f"not HTTP/1.x as it has to be: {exc}") from None
+        if event is h11.NEED_DATA:
+            try:
+                data = await reader.read(READ_SIZE)
+            except ConnectionError as exc:
+                if answered:
+                    raise
+                raise _Unanswered from exc
+            answered = answered or bool(data)
+            http.receive_data(data)
+            continue
+        if isinstance(event, h11.Response):
+            return event
+        if isinstance(event, h11.ConnectionClosed):
+            raise _Unanswered
+        # an h11.InformationalResponse: the real answer follows
 
 
-def _decoded(body: bytes, encoding: str, limit: int) -> bytes:
+def _decoded(body: bytes, headers: dict[str, str], limit: int) -> bytes:
     """A gzip or deflate body decompressed (at most ``limit`` bytes); others as they are."""
-    encoding = encoding.strip().lower()
+    encoding = headers.get("content-encoding", "").strip().lower()
     if encoding not in ("gzip", "x-gzip", "deflate"):
         return body
     import zlib
