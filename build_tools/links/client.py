@@ -1,7 +1,7 @@
 """An HTTP/1.1 client on asyncio streams: what checking links needs, quick to import.
 
-The protocol itself (status line, headers, framing of bodies, interim answers, whether a
-connection may carry another request) is h11's; this module drives it over asyncio.
+Responses are parsed by httptools (llhttp, the parser of Node.js): status line, headers,
+framing of bodies, interim answers and whether a connection may carry another request.
 One :class:`Client` serves a run: keep-alive connections from a :class:`~.pool.Pool`,
 cookies kept per host (some sites set one, then redirect to themselves), and one deadline
 over each exchange from connect to the last byte read. A body is read only as far as the
@@ -15,14 +15,13 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import h11
+import httptools
 
 from build_tools.links.pool import HEAD_LIMIT, Pool
 from build_tools.links.urls import Target, host_of
 
 # Bodies up to this size are read and dropped so the connection stays reusable.
 DRAIN_LIMIT = 64 * 1024
-NO_BODY = {204, 304}
 READ_SIZE = 64 * 1024
 _timeout = getattr(asyncio, "timeout", None)  # Python 3.11+
 
@@ -81,11 +80,11 @@ class Client:
     """Requests over pooled connections; ``await close()`` when the run is over."""
 
     def __init__(self, user_agent: str, max_connections: int) -> None:
-        self._fixed = [
-            ("User-Agent", user_agent),
-            ("Accept", "text/html,application/xhtml+xml,*/*;q=0.8"),
-            ("Accept-Encoding", "gzip, deflate"),
-        ]
+        self._fixed = (
+            f"User-Agent: {user_agent}\r\n"
+            "Accept: text/html,application/xhtml+xml,*/*;q=0.8\r\n"
+            "Accept-Encoding: gzip, deflate\r\n"
+        )
         self._pool = Pool(max_connections)
         self._cookies = _Cookies()
 
@@ -123,21 +122,20 @@ class Client:
 
     async def _exchange(self, method: str, target: Target, page_limit: int, held) -> Response:
         cookie = self._cookies.header(target.host)
-        headers = [("Host", target.authority), *self._fixed]
-        if cookie:
-            headers.append(("Cookie", cookie))
-        request = h11.Request(method=method, target=target.path, headers=headers)
+        request = (
+            f"{method} {target.path} HTTP/1.1\r\nHost: {target.authority}\r\n{self._fixed}"
+            + (f"Cookie: {cookie}\r\n" if cookie else "")
+            + "\r\n"
+        ).encode("latin-1", "replace")
         while True:
             connection = await self._pool.take(target.origin)
             if held is not None and held():
                 self._pool.give_back(connection, reusable=True)
                 raise Held
-            if connection.http is None:
-                connection.http = h11.Connection(h11.CLIENT, max_incomplete_event_size=HEAD_LIMIT)
-            http = connection.http
+            answer = _Answer(page_limit)
             try:
-                connection.writer.write(http.send(request) + http.send(h11.EndOfMessage()))
-                answer = await _final_answer(connection.reader, http)
+                connection.writer.write(request)
+                await answer.read_head(connection.reader)
             except _Unanswered as exc:
                 self._pool.give_back(connection, reusable=False)
                 if connection.reused:
@@ -149,104 +147,113 @@ class Client:
                 self._pool.give_back(connection, reusable=False)
                 raise
             break
-        status = answer.status_code
-        fields: dict[str, str] = {}
-        cookies: list[str] = []
-        for raw_name, raw_value in answer.headers:
-            name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1").strip()
-            if name == "set-cookie":
-                cookies.append(value)
-            fields[name] = f"{fields[name]}, {value}" if name in fields else value
-        if cookies:
-            self._cookies.store(target.host, cookies)
+        if answer.cookies:
+            self._cookies.store(target.host, answer.cookies)
         try:
-            body, reusable = await self._body(
-                connection.reader, http, method, page_limit, fields, answer
-            )
+            reusable = method == "HEAD" or await answer.read_body(connection.reader)
         except BaseException:
             self._pool.give_back(connection, reusable=False)
             raise
-        if reusable:
-            http.start_next_cycle()
-        self._pool.give_back(connection, reusable)
-        return Response(status, fields, body)
-
-    async def _body(self, reader, http, method, page_limit, headers, answer):
-        """The page's bytes when one is wanted (else None), and whether the connection can
-        carry another request."""
-        status = answer.status_code
-        page = page_limit > 0 and 200 <= status < 300 and "html" in headers.get("content-type", "")
-        if method == "HEAD" or status in NO_BODY:
-            page = False  # no body at all: h11 gives the end of the message next
-        elif not page:
-            length = headers.get("content-length", "")
-            framed = length or "chunked" in headers.get("transfer-encoding", "")
-            if not framed or (length.isdigit() and int(length) > DRAIN_LIMIT):
-                return None, False  # a body that ends with the connection, or too big to drain
-        limit = page_limit if page else DRAIN_LIMIT
-        chunks, total = [], 0
-        while total <= limit:
-            event = await _next_event(reader, http)
-            if isinstance(event, h11.EndOfMessage):
-                complete = http.our_state is h11.DONE and http.their_state is h11.DONE
-                return (_decoded(b"".join(chunks), headers, page_limit) if page else None), complete
-            if isinstance(event, h11.Data):
-                if page:
-                    chunks.append(event.data)
-                total += len(event.data)
-            elif isinstance(event, h11.ConnectionClosed):
-                break
-        # More than is worth reading, or cut short: what came so far, and hang up.
-        return (_decoded(b"".join(chunks)[:limit], headers, page_limit) if page else None), False
+        self._pool.give_back(connection, reusable and answer.keep_alive)
+        return Response(answer.status, answer.headers, answer.page())
 
 
 class _Unanswered(Exception):
     """The connection ended before any byte of an answer came back."""
 
 
-async def _next_event(reader: asyncio.StreamReader, http: h11.Connection):
-    """The next h11 event of the server's side, reading from the connection as needed."""
-    ended = False
-    while True:
-        try:
-            event = http.next_event()
-        except h11.RemoteProtocolError as exc:
-            if ended:
-                raise ClosedError("closed mid-answer") from None
-            raise ProtocolError(f"not HTTP/1.x as it has to be: {exc}") from None
-        if event is not h11.NEED_DATA:
-            return event
-        data = await reader.read(READ_SIZE)
-        ended = not data
-        http.receive_data(data)
+class _Answer:
+    """One response as httptools' parser reports it: its status and headers, then as much
+    of its body as is worth reading (a page's bytes are kept, others are only counted)."""
 
+    def __init__(self, page_limit: int) -> None:
+        self.parser = httptools.HttpResponseParser(self)
+        self.page_limit = page_limit
+        self.status = 0
+        self.headers: dict[str, str] = {}
+        self.cookies: list[str] = []
+        self.head_done = self.done = self.keep_alive = self.is_page = False
+        self.chunks: list[bytes] = []
+        self.size = 0
 
-async def _final_answer(reader: asyncio.StreamReader, http: h11.Connection) -> h11.Response:
-    """The status and headers of the final answer (100 Continue, 103 Early Hints and other
-    interim answers are passed over); :class:`_Unanswered` when nothing at all came back."""
-    answered = False
-    while True:
+    # httptools' callbacks, called from feed_data
+    def on_header(self, name: bytes, value: bytes) -> None:
+        key, text = name.decode("latin-1").lower(), value.decode("latin-1").strip()
+        if key == "set-cookie":
+            self.cookies.append(text)
+        self.headers[key] = f"{self.headers[key]}, {text}" if key in self.headers else text
+
+    def on_headers_complete(self) -> None:
+        status = self.parser.get_status_code()
+        if 100 <= status < 200 and status != 101:
+            self.headers, self.cookies = {}, []  # 100 Continue, 103 Early Hints: more follows
+            return
+        self.status, self.head_done = status, True
+        self.keep_alive = self.parser.should_keep_alive()
+        self.is_page = (
+            self.page_limit > 0
+            and 200 <= status < 300
+            and "html" in self.headers.get("content-type", "")
+        )
+
+    def on_body(self, data: bytes) -> None:
+        if self.is_page:
+            self.chunks.append(data)
+        self.size += len(data)
+
+    def on_message_complete(self) -> None:
+        self.done = self.head_done
+
+    # reading
+    def _feed(self, data: bytes) -> None:
         try:
-            event = http.next_event()
-        except h11.RemoteProtocolError as exc:
-            if not answered and http.their_state is h11.SEND_RESPONSE:
-                raise _Unanswered from exc
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self.done = True  # a switch of protocols: nothing more to read as HTTP
+        except httptools.HttpParserError as exc:
             raise ProtocolError(f"not HTTP/1.x as it has to be: {exc}") from None
-        if event is h11.NEED_DATA:
+
+    async def read_head(self, reader: asyncio.StreamReader) -> None:
+        """Read until the final answer's headers are in; :class:`_Unanswered` when the
+        connection ends before any byte of an answer."""
+        received = 0
+        while not self.head_done:
             try:
                 data = await reader.read(READ_SIZE)
             except ConnectionError as exc:
-                if answered:
+                if received:
                     raise
                 raise _Unanswered from exc
-            answered = answered or bool(data)
-            http.receive_data(data)
-            continue
-        if isinstance(event, h11.Response):
-            return event
-        if isinstance(event, h11.ConnectionClosed):
-            raise _Unanswered
-        # an h11.InformationalResponse: the real answer follows
+            if not data:
+                if received:
+                    raise ClosedError("closed mid-answer")
+                raise _Unanswered
+            received += len(data)
+            self._feed(data)
+            if not self.head_done and received > HEAD_LIMIT:
+                raise ProtocolError(f"headers longer than {HEAD_LIMIT // 1024} KiB")
+
+    async def read_body(self, reader: asyncio.StreamReader) -> bool:
+        """Read the body as far as it is worth it; whether it was read to its end, so the
+        connection can carry another request."""
+        if not self.is_page:
+            length = self.headers.get("content-length", "")
+            framed = length or "chunked" in self.headers.get("transfer-encoding", "")
+            if not self.done and (not framed or (length.isdigit() and int(length) > DRAIN_LIMIT)):
+                return False  # a body that ends with the connection, or too big to drain
+        limit = self.page_limit if self.is_page else DRAIN_LIMIT
+        while not self.done and self.size <= limit:
+            data = await reader.read(READ_SIZE)
+            if not data:
+                return False  # ended with the connection (or cut short)
+            self._feed(data)
+        return self.done and self.size <= limit
+
+    def page(self) -> bytes | None:
+        """The page's bytes (decompressed, at most the page limit), or None for no page."""
+        if not self.is_page:
+            return None
+        return _decoded(b"".join(self.chunks)[: self.page_limit], self.headers, self.page_limit)
 
 
 def _decoded(body: bytes, headers: dict[str, str], limit: int) -> bytes:

@@ -46,7 +46,6 @@ class Connection:
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
     reused: bool = False
-    http: object = None  # the client's protocol state for this connection (h11)
 
     def usable(self) -> bool:
         return not self.writer.is_closing() and not self.reader.at_eof()

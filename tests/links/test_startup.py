@@ -14,7 +14,7 @@ try:
     status = main(sys.argv[1:])
 except SystemExit as exc:
     status = exc.code
-heavy = ("asyncio", "h11", "pydantic", "mkdocs", "jinja2", "markdown")
+heavy = ("asyncio", "httptools", "pydantic", "mkdocs", "jinja2", "markdown")
 print(json.dumps({"status": status, "loaded": [m for m in heavy if m in sys.modules]}))
 """
 
@@ -36,5 +36,5 @@ def test_a_site_check_loads_neither_catalog_models_nor_mkdocs(links, tmp_path):
     (site / "index.html").write_text(f"<html><body>{anchors}</body></html>", encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - tdl\n", encoding="utf-8")
     found = probe("linkcheck", "--site", str(site), "--no-cache", cwd=tmp_path)
-    assert found == {"status": 0, "loaded": ["asyncio", "h11"]}
+    assert found == {"status": 0, "loaded": ["asyncio", "httptools"]}
     assert sum(links.hits.values()) == 10
