@@ -20,6 +20,8 @@ all the cases a link checker meets::
     /close/...                   200, the page without a length, ended by closing the connection
     /early/...                   103 Early Hints, then 200 with the page
     /cookie/NAME/REST            302 to itself setting cookie NAME until it is sent back, then REST
+    /garbage/...                 a line that is not HTTP, then closes the connection
+    /cut/...                     200 with a Content-Length of 4096 and 10 bytes of body, then closes
 
 The server counts requests per path (and per method) and body bytes it managed to send,
 stops itself after ``lifetime_s`` seconds and answers 503 once ``max_requests`` is spent, so a
@@ -255,6 +257,15 @@ class LinkServer:
                 return await rest(args[1:])
             cookie = ("Set-Cookie", f"{args[0]}=1; Path=/; HttpOnly")
             return await send(302, b"", [cookie, ("Location", path)])
+        if kind == "garbage":
+            writer.write(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
+            await writer.drain()
+            return False
+        if kind == "cut":
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n" + b"x" * 10)
+            self.body_bytes[path] += 10
+            await writer.drain()
+            return False
         if kind in FRAMINGS:
             if head:  # headers only, whatever the framing of the body would be
                 return await send(200, PAGE, [("Content-Type", "text/html; charset=utf-8")])

@@ -57,3 +57,18 @@ def test_a_url_with_a_host_name_is_resolved_and_checked(links):
     checked, results = run_check(urls)
     assert {r.verdict for r in results.values()} == {"ok"}
     assert checked.requests == 3 and [h.host for h in checked.hosts] == ["localhost"]
+
+
+def test_an_answer_that_is_not_http_is_an_error_and_not_retried(links):
+    url = links.unique_url("/garbage")
+    _, results = run_check([url])
+    assert results[url].verdict == "error"
+    assert results[url].detail.startswith("unreadable response"), results[url].detail
+    assert links.hits[path_of(url)] == 1
+
+
+def test_a_body_cut_short_still_gives_its_status(links):
+    url, after = links.unique_url("/cut"), links.unique_url("/ok")
+    checked, results = run_check([url, after], replace(FAST, host_concurrency=1))
+    assert results[url].verdict == "ok" and results[after].verdict == "ok"
+    assert checked.requests == 2 and links.connections == 2  # the cut one is not reused
