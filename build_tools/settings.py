@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from build_tools.links.model import VERDICTS, CheckSettings
+from build_tools.links.model import METHODS, VERDICTS, CheckSettings
 
 _LINKS = CheckSettings()  # the link checker's defaults live with its settings
 
@@ -52,6 +52,7 @@ class LinkcheckSettings:
     retry_wait_s: float = _LINKS.retry_wait_s
     max_retry_after_s: float = _LINKS.max_retry_after_s
     max_redirects: int = _LINKS.max_redirects
+    method: str = _LINKS.method  # "get", or "head" (with GET where a host refuses HEAD)
     check_external_fragments: bool = _LINKS.check_external_fragments
     cache_ttl_hours: float = _LINKS.cache_ttl_hours
     cache: str = ".cache/tdl/links.json"
@@ -101,7 +102,7 @@ class SettingsError(Exception):
     """mkdocs.yml could not be read, or the tdl settings in it are invalid."""
 
 
-_CHOICES = {("linkcheck", "fail_on"): VERDICTS}
+_CHOICES = {("linkcheck", "fail_on"): VERDICTS, ("linkcheck", "method"): METHODS}
 _SECTIONS = {"ExecuteSettings": ExecuteSettings, "LinkcheckSettings": LinkcheckSettings}
 
 
@@ -149,7 +150,8 @@ def _section(cls, data: Any, where: str):
         values[key] = _check(value, kind, f"{where}.{key}")
         choices = _CHOICES.get((where.rsplit(".", 1)[-1], key))
         if choices:
-            wrong = [v for v in values[key] if v not in choices]
+            given = values[key] if isinstance(values[key], tuple) else (values[key],)
+            wrong = [v for v in given if v not in choices]
             if wrong:
                 raise SettingsError(
                     f"{where}.{key}: {wrong[0]!r} is not one of {', '.join(choices)}"

@@ -145,6 +145,20 @@ def test_settings_come_from_mkdocs_yml_and_flags_override_them(links, tmp_path):
     assert "1 skipped" in result.stdout
 
 
+def test_the_request_method_comes_from_mkdocs_yml_and_the_flag_overrides_it(links, tmp_path):
+    catalog = tmp_path / "resources.yml"
+    url = links.unique_url("/ok")
+    catalog.write_text(catalog_yaml(resource_yaml("a", url=url)))
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: T\nplugins:\n  - tdl:\n      linkcheck:\n        method: head\n"
+    )
+    check = ["linkcheck", "--catalog", str(catalog), "--no-cache"]
+    assert run_cli(*check, cwd=tmp_path).returncode == 0
+    assert links.methods[("HEAD", path_of(url))] == 1
+    assert run_cli(*check, "--method", "get", cwd=tmp_path).returncode == 0
+    assert links.methods[("GET", path_of(url))] == 1 and links.hits[path_of(url)] == 2
+
+
 def test_bad_input_gets_a_message_and_exit_2_never_a_traceback(tmp_path, write_catalog):
     cases = [
         (["--site", str(tmp_path / "nowhere")], "no such site folder"),
@@ -162,6 +176,12 @@ def test_bad_input_gets_a_message_and_exit_2_never_a_traceback(tmp_path, write_c
     result = run_cli("linkcheck", cwd=tmp_path)
     assert result.returncode == 2 and "bad pattern" in result.stderr
     assert "Traceback" not in result.stderr
+    (tmp_path / "mkdocs.yml").write_text(
+        "plugins:\n  - tdl:\n      linkcheck:\n        method: post\n"
+    )
+    result = run_cli("linkcheck", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "tdl.linkcheck.method: 'post' is not one of get, head" in result.stderr
 
 
 def test_runs_saving_at_once_keep_each_others_verdicts(tmp_path):
