@@ -132,6 +132,13 @@ class Tab:
     def url_path(self) -> str:
         return self.page.url[len(self.base_url) :]
 
+    def wait_for_page(self, path: str = "") -> None:
+        """Wait until the tab shows the page at ``path`` under the site root, whatever
+        fragment or query follows it (Material's anchor tracking writes the heading in view
+        into the address, sometimes before a navigation has scrolled back to the top)."""
+        target = self.base_url + path
+        self.page.wait_for_url(lambda url: url.split("#", 1)[0].split("?", 1)[0] == target)
+
 
 def _route(tab: Tab, route) -> None:
     """Every request is logged; one bound anywhere but 127.0.0.1 is recorded and refused."""

@@ -180,7 +180,7 @@ def test_instant_navigation_to_the_catalog_and_to_one_resource(tab):
     tab.open()
     tab.page.evaluate("window.__stillHere = true")
     tab.page.locator(".md-tabs__link", has_text="Catalog").click()
-    tab.page.wait_for_url("**/catalog/")
+    tab.wait_for_page("catalog/")
     tab.page.wait_for_selector("#tdl-catalog-results article")
     assert count_line(tab) == f"All {len(CATALOG.resources)} resources"
     # A link into the catalog from another page, followed without a page load.

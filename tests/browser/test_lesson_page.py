@@ -42,7 +42,7 @@ def test_previous_and_next_follow_the_path(tab):
         assert PATH[index - 1].title in nav.locator("[rel=prev]").inner_text()
     if index + 1 < len(PATH):
         nav.locator("[rel=next]").click()
-        tab.page.wait_for_url(f"**/lessons/{PATH[index + 1].id}/")
+        tab.wait_for_page(f"lessons/{PATH[index + 1].id}/")
         tab.page.wait_for_selector(f"input[data-tdl-item='lesson:{PATH[index + 1].id}']")
     # The first lesson has no previous one, the last no next one.
     tab.open(f"lessons/{PATH[0].id}/")
@@ -92,7 +92,7 @@ def test_lesson_code_is_coloured_on_load_and_after_instant_navigation(tab):
     assert colours[0] != colours[1], colours
     # Material swaps the page body on navigation; the next lesson's code is coloured too.
     tab.page.locator(".tdl-lesson-nav [rel=next]").click()
-    tab.page.wait_for_url(f"**/lessons/{PATH[1].id}/")
+    tab.wait_for_page(f"lessons/{PATH[1].id}/")
     tab.page.wait_for_selector(".tdl-code .token.keyword")
     after = coloured_code(tab)
     assert after["blocks"] > 3 and after["coloured"] == after["blocks"], after

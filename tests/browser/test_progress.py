@@ -71,18 +71,18 @@ def test_done_lessons_show_on_home_after_instant_navigation(tab):
     # A marker on window survives instant navigation and vanishes on a real page load.
     tab.page.evaluate("window.__stillHere = true")
     tab.page.locator(f"a[data-tdl-lesson='lesson:{STAGE_1[1].id}']").click()
-    tab.page.wait_for_url(f"**/lessons/{STAGE_1[1].id}/")
+    tab.wait_for_page(f"lessons/{STAGE_1[1].id}/")
     tab.page.locator(f"input[data-tdl-item='lesson:{STAGE_1[1].id}']").first.check()
     tab.page.locator(".md-tabs__link", has_text="Home").click()
-    tab.page.wait_for_url(tab.base_url)
+    tab.wait_for_page()
     assert tab.page.evaluate("window.__stillHere === true"), "the page was reloaded"
     assert_stage_1(tab, 1)
     # Unmarking works the same way back.
     tab.page.locator(f"a[data-tdl-lesson='lesson:{STAGE_1[1].id}']").click()
-    tab.page.wait_for_url(f"**/lessons/{STAGE_1[1].id}/")
+    tab.wait_for_page(f"lessons/{STAGE_1[1].id}/")
     tab.page.locator(f"input[data-tdl-item='lesson:{STAGE_1[1].id}']").last.uncheck()
     tab.page.go_back()
-    tab.page.wait_for_url(tab.base_url)
+    tab.wait_for_page()
     assert tab.page.evaluate("window.__stillHere === true")
     assert_stage_1(tab, 0)
     assert tab.errors == []
