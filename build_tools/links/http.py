@@ -101,7 +101,7 @@ def _classify(exc: BaseException, host: str) -> _Failure:
         return _Failure(ERROR, f"cannot connect to {exc.host}:{exc.port}: {reason}", True)
     if isinstance(exc, ProtocolError):
         return _Failure(ERROR, f"unreadable response: {exc}", False)
-    if isinstance(exc, (ClosedError, asyncio.IncompleteReadError)):
+    if isinstance(exc, ClosedError):
         return _Failure(ERROR, "connection failed: the server closed it mid-answer", True)
     if isinstance(exc, OSError):
         return _Failure(ERROR, f"connection failed: {type(exc).__name__}: {exc}", True)
