@@ -15,6 +15,7 @@ COMMANDS = {
     "check": "validate the catalog and the lessons' front matter",
     "schema": "print the catalog JSON Schema",
     "execute": "execute lessons into the cache and write the execution report",
+    "sweep": "run every lesson under many seeds and kernel paths; show each claim's margin",
     "prepare": "write the generated source tree (validate, execute lessons, render pages)",
     "build": "build the site with MkDocs or Zensical",
     "linkcheck": "check catalog URLs and every link in a built site",

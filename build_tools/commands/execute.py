@@ -6,65 +6,33 @@ failed (each failure is printed as ``PATH:LINE:COL: cell N: Exception``), 2 for 
 
 from __future__ import annotations
 
-import fnmatch
-import re
 import sys
 from pathlib import Path
 
+from build_tools.commands.options import add_lesson_selection, parse_shard, select_lessons
 from build_tools.lessons.discovery import LessonError, discover_lessons
-from build_tools.lessons.execute import (
-    ExecuteOptions,
-    execute_lessons,
-    last_report_path,
-    select_shard,
-)
+from build_tools.lessons.execute import ExecuteOptions, execute_lessons, last_report_path
 from build_tools.lessons.progress import TerminalProgress
 from build_tools.lessons.report import SITE_REPORT, report_table
 from build_tools.problems import add_format_argument, default_format, print_problems
 from build_tools.settings import SettingsError, load_settings
 
 HELP = "execute lessons into the cache and write the execution report"
-_SHARD = re.compile(r"^(\d+)/(\d+)$")
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("--jobs", type=int, default=None, help="kernels at once (default: cores)")
     parser.add_argument("--force", action="store_true", help="re-execute even when cached")
-    parser.add_argument(
-        "--only",
-        metavar="GLOB",
-        action="append",
-        help="lessons whose id (stage-1/01-digits) or path matches; may repeat",
-    )
-    parser.add_argument("--shard", metavar="I/N", help="run shard I of N (1-based)")
-    parser.add_argument("--lessons", default="docs/lessons", help="lessons folder")
+    add_lesson_selection(parser)
     parser.add_argument("--site", default="site", help="site folder for _reports/execution.json")
     parser.add_argument("--config", default="mkdocs.yml", help="mkdocs.yml with the settings")
     add_format_argument(parser)
 
 
-def _parse_shard(text: str | None) -> tuple[int, int] | None:
-    if text is None:
-        return None
-    found = _SHARD.match(text.strip())
-    if not found or not 1 <= int(found.group(1)) <= int(found.group(2)):
-        raise ValueError(f"--shard must be I/N with 1 <= I <= N, got {text!r}")
-    return int(found.group(1)), int(found.group(2))
-
-
-def _matches(lesson, patterns: list[str], root: Path) -> bool:
-    names = [lesson.id, lesson.path.as_posix()]
-    try:
-        names.append(lesson.path.resolve().relative_to(root.resolve()).as_posix())
-    except ValueError:
-        pass
-    return any(fnmatch.fnmatch(name, pattern) for pattern in patterns for name in names)
-
-
 def run(args) -> int:
     fmt = args.format or default_format()
     try:
-        shard = _parse_shard(args.shard)
+        shard = parse_shard(args.shard)
         if args.jobs is not None and args.jobs < 1:
             raise ValueError("--jobs must be at least 1")
         settings = load_settings(args.config).execute
@@ -77,10 +45,7 @@ def run(args) -> int:
     except LessonError as exc:
         print_problems(exc.problems, fmt)
         return 1
-    if args.only:
-        lessons = [lesson for lesson in lessons if _matches(lesson, args.only, root)]
-    if shard:
-        lessons = select_shard(lessons, *shard)
+    lessons = select_lessons(lessons, args, root, shard)
     if not lessons and not shard:
         print("error: no lessons selected", file=sys.stderr)
         return 1

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import fnmatch
+import re
+from pathlib import Path
+
 DEFAULT_CATALOG = "resources.yml"
 DEFAULT_LESSONS = "docs/lessons"
 
@@ -11,3 +15,46 @@ def add_catalog_argument(parser) -> None:
     parser.add_argument(
         "--catalog", default=DEFAULT_CATALOG, help=f"catalog file (default: {DEFAULT_CATALOG})"
     )
+
+
+def add_lesson_selection(parser) -> None:
+    """``--lessons DIR``, ``--only GLOB`` (repeatable) and ``--shard I/N``."""
+    parser.add_argument(
+        "--only",
+        metavar="GLOB",
+        action="append",
+        help="lessons whose id (stage-1/01-digits) or path matches; may repeat",
+    )
+    parser.add_argument("--shard", metavar="I/N", help="run shard I of N (1-based)")
+    parser.add_argument("--lessons", default=DEFAULT_LESSONS, help="lessons folder")
+
+
+def parse_shard(text: str | None) -> tuple[int, int] | None:
+    """``I/N`` as a pair; ValueError with the option's wording when malformed."""
+    if text is None:
+        return None
+    found = re.match(r"^(\d+)/(\d+)$", text.strip())
+    if not found or not 1 <= int(found.group(1)) <= int(found.group(2)):
+        raise ValueError(f"--shard must be I/N with 1 <= I <= N, got {text!r}")
+    return int(found.group(1)), int(found.group(2))
+
+
+def lesson_matches(lesson, patterns: list[str], root: Path) -> bool:
+    """Whether ``--only`` patterns select ``lesson`` by its id or its path."""
+    names = [lesson.id, lesson.path.as_posix()]
+    try:
+        names.append(lesson.path.resolve().relative_to(root.resolve()).as_posix())
+    except ValueError:
+        pass
+    return any(fnmatch.fnmatch(name, pattern) for pattern in patterns for name in names)
+
+
+def select_lessons(lessons: list, args, root: Path, shard: tuple[int, int] | None) -> list:
+    """The lessons ``--only`` and ``--shard`` leave, in their order."""
+    from build_tools.lessons.execute import select_shard
+
+    if args.only:
+        lessons = [lesson for lesson in lessons if lesson_matches(lesson, args.only, root)]
+    if shard:
+        lessons = select_shard(lessons, *shard)
+    return lessons
