@@ -1,8 +1,9 @@
-"""``build --engine mkdocs|zensical``: build the site with either engine, strictly.
+"""``build --engine mkdocs|properdocs|zensical``: build the site with any engine, strictly.
 
-``mkdocs`` runs ``mkdocs build --strict`` (the ``tdl`` plugin prepares the tree inside it);
-``zensical`` prepares the tree, then lets Zensical render it. Both leave the last good
-``site/`` in place when anything fails.
+``mkdocs`` runs ``mkdocs build --strict`` and ``properdocs`` the same build with ProperDocs
+(the ``tdl`` plugin prepares the tree inside either); ``zensical`` prepares the tree, then
+lets Zensical render it. All three leave the last good ``site/`` in place when anything
+fails.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import sys
 
 from build_tools.commands.prepare import add_arguments as add_prepare_arguments
 
-HELP = "build the site with MkDocs or Zensical"
-ENGINES = ("mkdocs", "zensical")
+HELP = "build the site with MkDocs, ProperDocs or Zensical"
+ENGINES = ("mkdocs", "properdocs", "zensical")
+# The engines that run the tdl plugin themselves, preparing the tree inside their build.
+PLUGIN_ENGINES = ("mkdocs", "properdocs")
 
 
 def add_arguments(parser) -> None:
@@ -26,24 +29,35 @@ def add_arguments(parser) -> None:
     add_prepare_arguments(parser)
 
 
-def run(args) -> int:
+def _plugin_build(args) -> int:
+    options = dict(strict=not args.no_strict, site_dir=args.site_dir, site_url=args.site_url)
     if args.engine == "mkdocs":
+        from build_tools.engines.mkdocs_plugin import build_site
+
+        return build_site(args.config, **options)
+    from build_tools.engines.properdocs_build import EngineError, build_site
+
+    try:
+        return build_site(args.config, **options)
+    except EngineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def run(args) -> int:
+    if args.engine in PLUGIN_ENGINES:
         if args.tree:
             from build_tools.settings import TREE_ENV
 
             os.environ[TREE_ENV] = args.tree  # the plugin reads it with its settings
         if args.jobs is not None or args.force:
             print(
-                "error: --jobs and --force apply to --engine zensical; for MkDocs use "
+                f"error: --jobs and --force apply to --engine zensical; for {args.engine} use "
                 "'python -m build_tools execute' first",
                 file=sys.stderr,
             )
             return 2
-        from build_tools.engines.mkdocs_plugin import build_site
-
-        return build_site(
-            args.config, strict=not args.no_strict, site_dir=args.site_dir, site_url=args.site_url
-        )
+        return _plugin_build(args)
     from build_tools.commands.prepare import prepare_from_args
     from build_tools.engines.zensical_build import EngineError, build
 

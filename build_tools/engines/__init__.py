@@ -1,3 +1,3 @@
-"""Thin adapters from the engine-neutral core to a site engine (MkDocs + Material, Zensical).
-Only these modules import an engine.
+"""Thin adapters from the engine-neutral core to a site engine (MkDocs + Material,
+ProperDocs + Material, Zensical). Only these modules import an engine.
 """

@@ -54,12 +54,15 @@ def _project(plugin_config, config) -> ProjectConfig:
 
 
 def strict_warnings_pending() -> bool:
-    """True when ``--strict`` counted warnings: MkDocs aborts right after post-build."""
+    """True when ``--strict`` counted warnings: the engine aborts right after post-build.
+
+    MkDocs counts them on its ``mkdocs`` logger, ProperDocs on its ``properdocs`` logger."""
     from mkdocs.utils import CountHandler
 
     return any(
         isinstance(handler, CountHandler) and handler.get_counts()
-        for handler in logging.getLogger("mkdocs").handlers
+        for name in ("mkdocs", "properdocs")
+        for handler in logging.getLogger(name).handlers
     )
 
 
@@ -162,7 +165,8 @@ def build_site(
     site_url: str | None = None,
 ) -> int:
     """``mkdocs build`` as its command line runs it (its log included), with ``site_dir``
-    and ``site_url`` overridable; 0 on success, 1 on a failed build."""
+    and ``site_url`` overridable; 0 on success, 1 on a failed build. After
+    ``properdocs.replacement`` these imports are ProperDocs' (see ``properdocs_build``)."""
     from mkdocs import __main__ as mkdocs_cli
     from mkdocs.commands.build import build
     from mkdocs.config import load_config

@@ -1,9 +1,11 @@
-"""One prepared tree, two engines: MkDocs + Material and Zensical build the same site.
+"""One prepared tree, three engines: MkDocs + Material, ProperDocs + Material and Zensical
+build the same site.
 
-Real builds of a small project with real kernels: the same HTML pages from both, executed
-outputs and images on every lesson page, each engine's own search index finding catalog
-titles and lesson text, a warm rebuild that executes nothing, a failing lesson that fails
-both builds by name and cell, and redirects from a renamed lesson's old address.
+Real builds of a small project with real kernels: the same HTML pages from all three (and
+from MkDocs and ProperDocs the same HTML, but for the generator's name), executed outputs
+and images on every lesson page, each engine's search index finding catalog titles and
+lesson text, a warm rebuild that executes nothing, a failing lesson that fails every build
+by name and cell, and redirects from a renamed lesson's old address.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ import pytest
 from tests.conftest import catalog_yaml, run_cli, write_project
 from tests.notebooks.conftest import MKDOCS_YML, write_lesson
 
-ENGINES = ("mkdocs", "zensical")
+ENGINES = ("mkdocs", "properdocs", "zensical")
+# The engines that run the tdl plugin inside their own build, with Material's search.
+PLUGIN_ENGINES = ("mkdocs", "properdocs")
+GENERATOR = re.compile(r'<meta name="generator" content="[^"]*">')
 PLOT = """\
 # %% [markdown]
 # # Plotting lesson
@@ -65,10 +70,25 @@ def sites(project) -> dict[str, Path]:
     return built
 
 
-def test_both_engines_write_the_same_pages(sites):
-    mkdocs, zensical = (html_pages(sites[e]) for e in ENGINES)
-    assert mkdocs == zensical
+def test_every_engine_writes_the_same_pages(sites):
+    mkdocs, properdocs, zensical = (html_pages(sites[e]) for e in ENGINES)
+    assert mkdocs == properdocs == zensical
     assert "lessons/stage-1/01-plotting/index.html" in mkdocs and "catalog/index.html" in mkdocs
+
+
+def test_properdocs_renders_every_page_as_mkdocs_does(sites):
+    """The same plugin, theme and Markdown: only the generator's name differs (the report
+    pages, which say what each build executed, aside)."""
+    compared = 0
+    for page in html_pages(sites["mkdocs"]):
+        if page.startswith("reports/"):
+            continue
+        mkdocs, properdocs = ((sites[e] / page).read_text(encoding="utf-8") for e in PLUGIN_ENGINES)
+        if GENERATOR.search(mkdocs):  # a theme's page, not a redirect
+            assert "ProperDocs" in GENERATOR.search(properdocs).group(0), page
+        assert GENERATOR.sub("", mkdocs) == GENERATOR.sub("", properdocs), page
+        compared += 1
+    assert compared > 10
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -86,7 +106,7 @@ def test_lesson_pages_hold_their_executed_outputs_and_images(sites, engine):
 
 
 def search_text(site: Path, engine: str) -> str:
-    path = site / ("search/search_index.json" if engine == "mkdocs" else "search.json")
+    path = site / ("search/search_index.json" if engine in PLUGIN_ENGINES else "search.json")
     data = json.loads(path.read_text(encoding="utf-8"))
     return json.dumps(data.get("docs") or data.get("items"))
 
@@ -113,15 +133,16 @@ def test_a_warm_rebuild_executes_no_lesson(project, sites, engine):
     assert report["summary"]["executed"] == 0 and report["summary"]["cached"] == 2
 
 
-def test_the_build_log_has_one_line_per_lesson(project, sites):
-    done = build(project, "mkdocs", sites["mkdocs"])
+@pytest.mark.parametrize("engine", PLUGIN_ENGINES)
+def test_the_build_log_has_one_line_per_lesson(project, sites, engine):
+    done = build(project, engine, sites[engine])
     log = (done.stdout + done.stderr).splitlines()
     for lesson in ("01-plotting", "02-plain"):
         assert len([line for line in log if f"stage-1/{lesson}.py" in line]) == 1
     assert not [line for line in log if "Converting notebook" in line or "Cache miss" in line]
 
 
-def test_a_failing_lesson_fails_both_builds_by_name_and_cell(project, sites):
+def test_a_failing_lesson_fails_every_build_by_name_and_cell(project, sites):
     lesson = project / "docs/lessons/stage-1/01-plotting.py"
     good = lesson.read_text(encoding="utf-8")
     before = {engine: snapshot(sites[engine]) for engine in ENGINES}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-ENGINES = {"mkdocs", "material", "zensical", "mkdocs_jupyter"}
+ENGINES = {"mkdocs", "properdocs", "material", "zensical", "mkdocs_jupyter"}
 PACKAGE = ROOT / "build_tools"
 
 
@@ -33,6 +33,7 @@ def test_only_the_engine_adapters_import_an_engine():
     assert {p.name for p in adapters} >= {
         "mkdocs_plugin.py",
         "mkdocs_config.py",
+        "properdocs_build.py",
         "zensical_build.py",
     }
 
