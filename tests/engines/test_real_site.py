@@ -1,4 +1,4 @@
-"""The real site, built by both engines: the same pages, every lesson executed on both.
+"""The real site, built by all three engines: the same pages, every lesson executed on each.
 
 In ``make test`` the strict MkDocs build before pytest has executed every lesson, so these
 builds take their lessons from the cache; run alone, they execute them first.
@@ -13,7 +13,7 @@ import pytest
 
 from build_tools.lessons.discovery import discover_lessons
 from tests.conftest import ROOT, run_cli
-from tests.engines.test_both_engines import ENGINES, html_pages
+from tests.engines.test_both_engines import ENGINES, html_pages, search_text
 
 LESSONS = discover_lessons(ROOT / "docs" / "lessons", ROOT)
 pytestmark = pytest.mark.lessons
@@ -33,10 +33,17 @@ def sites(tmp_path_factory) -> dict:
     return built
 
 
-def test_both_engines_build_the_same_pages_of_the_real_site(sites):
-    mkdocs, zensical = (html_pages(sites[e]) for e in ENGINES)
-    assert mkdocs == zensical
+def test_every_engine_builds_the_same_pages_of_the_real_site(sites):
+    mkdocs, properdocs, zensical = (html_pages(sites[e]) for e in ENGINES)
+    assert mkdocs == properdocs == zensical
     assert len(mkdocs) > len(LESSONS) + 10
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_each_engines_search_indexes_every_lesson_page(sites, engine):
+    entries = json.loads(search_text(sites[engine], engine))
+    pages = {entry["location"].split("#")[0] for entry in entries}
+    assert [lesson.id for lesson in LESSONS if f"lessons/{lesson.id}/" not in pages] == []
 
 
 @pytest.mark.parametrize("engine", ENGINES)
