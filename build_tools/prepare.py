@@ -39,6 +39,7 @@ from build_tools.site.pages import (
     links_page,
 )
 from build_tools.site.source_links import rewrite_lesson_links
+from build_tools.site.sweep_section import SWEEP_REPORT, checked_phrases, load_sweep, sweep_section
 from build_tools.site.tree import (
     CONFIG,
     DOCS,
@@ -251,6 +252,10 @@ def prepare(
     links = load_link_results(root / tdl.linkcheck.cache) if tdl.linkcheck.enabled else {}
     report = _run_lessons(project, found.lessons, progress, jobs, force)
     runs = report.by_id() if report is not None else {}
+    sweep = load_sweep(root / tdl.execute.sweep_report)
+    for lesson_id, phrase in checked_phrases(sweep, found.lessons).items():
+        if lesson_id in runs:
+            runs[lesson_id].checked = phrase
     cache_root = root / tdl.execute.cache_dir
     model = SiteModel.build(
         found.catalog, found.lessons, links=links, sections_cache=cache_root / "sections"
@@ -269,8 +274,12 @@ def prepare(
         writer.add(f"{DOCS}/{page.src_uri}", page.content)
     if report is not None:
         page = execution_report_page(report)
+        content = page.content
+        if sweep is not None:
+            content += sweep_section(sweep, found.lessons)
+            writer.add(f"{DOCS}/{SWEEP_REPORT.as_posix()}", json.dumps(sweep.to_json()) + "\n")
         if page.src_uri not in existing:
-            writer.add(f"{DOCS}/{page.src_uri}", page.content)
+            writer.add(f"{DOCS}/{page.src_uri}", content)
         writer.add(f"{DOCS}/{SITE_REPORT.as_posix()}", report.to_json_text())
     if tdl.linkcheck.enabled and links_page.src_uri not in existing:
         writer.add(f"{DOCS}/{links_page.src_uri}", render_link_health_markdown(links))

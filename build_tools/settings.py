@@ -34,6 +34,9 @@ class ExecuteSettings:
     output_lines: int = 60
     # Branch holding the published site, where Colab finds the executed notebooks.
     colab_branch: str = "gh-pages"
+    # The latest ``python -m build_tools sweep`` report: lesson pages say how widely their
+    # claims were checked, the execution report shows its table. Absent: nothing is said.
+    sweep_report: str = ".cache/tdl/reports/sweep.json"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ Long text outputs are shortened on the page (the downloadable notebook keeps the
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import quote
 
@@ -53,7 +54,12 @@ def run_sentence(run: LessonRun | None) -> str:
         return "Not executed in this build."
     device = (run.device or "cpu").upper()
     memory = f", peak memory {format_memory(run.peak_memory_mb)}" if run.peak_memory_mb else ""
-    return f"Executed when the site was built: {format_seconds(run.seconds)} on {device}{memory}."
+    sentence = (
+        f"Executed when the site was built: {format_seconds(run.seconds)} on {device}{memory}."
+    )
+    if run.checked:
+        sentence += f" Claims checked in {html.escape(run.checked)}."
+    return sentence
 
 
 _VERBATIM = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)

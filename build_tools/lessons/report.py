@@ -50,6 +50,9 @@ class LessonRun:
     peak_memory_mb: float | None = None
     executed_at: str | None = None
     failure: CellFailure | None = None
+    # How widely the lesson's claims were checked by the latest sweep, when one covered
+    # this very source ("15 runs: seeds 0-4 × 3 CPU kernel paths (…)").
+    checked: str | None = None
     # Local paths for the build; never written to the report.
     entry_dir: Path | None = field(default=None, repr=False, compare=False)
     notebook: str | None = field(default=None, repr=False, compare=False)

@@ -458,6 +458,12 @@ class SweepOptions:
         return self.cache_root / "sweep"
 
 
+def sweep_key(lesson: Lesson, environment: Environment) -> str:
+    """The lesson's execution cache key with the device left out: the configuration says
+    where a run went, so CPU and CUDA sweeps of one source join in one entry."""
+    return lesson_key_inputs(lesson, Environment(environment.python, "any")).key()
+
+
 def run_key(lesson_key: str, config: Configuration) -> str:
     payload = json.dumps({"format": SWEEP_FORMAT, "lesson": lesson_key, **config.to_json()})
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
@@ -562,9 +568,7 @@ def sweep(
     runnable = [config for config in configs if config not in skipped]
     environment = Environment.current(options.cache_root)
     entries = {
-        lesson.id: LessonSweep(
-            lesson.id, lesson.path.as_posix(), lesson_key_inputs(lesson, environment).key()
-        )
+        lesson.id: LessonSweep(lesson.id, lesson.path.as_posix(), sweep_key(lesson, environment))
         for lesson in lessons
     }
     pending = []

@@ -199,3 +199,31 @@ def test_the_recorder_returns_what_the_comparison_returns():
 def test_seed_lists_read_and_print_as_ranges():
     assert parse_seeds("0-2,5,7-8") == [0, 1, 2, 5, 7, 8]
     assert seed_ranges([0, 1, 2, 5, 7, 8]) == "0-2, 5, 7-8"
+
+
+def test_lesson_pages_say_how_widely_their_claims_were_checked(project):
+    from tests.notebooks.conftest import mkdocs_build
+
+    path = write_lesson(project, "01-steady", "# %% [markdown]\n# # Steady\n\n" + STEADY)
+    page = project / "site" / "lessons" / "stage-1" / "01-steady" / "index.html"
+    report_page = project / "site" / "reports" / "execution" / "index.html"
+    built = mkdocs_build(project)
+    assert built.returncode == 0, built.stderr
+    assert "Claims checked" not in page.read_text("utf-8")  # no sweep report: nothing said
+    assert "Claims across machines" not in report_page.read_text("utf-8")
+
+    done = run_cli("sweep", "--seeds", "0-2", "--kernels", "default", cwd=project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert mkdocs_build(project).returncode == 0
+    sentence = "Claims checked in 3 runs: seeds 0-2 × 1 CPU kernel path (default)."
+    assert sentence in page.read_text("utf-8")
+    report = report_page.read_text("utf-8")
+    assert "Claims across machines" in report and "3/3 passed" in report
+    assert "stage-1/01-steady" in report and "(source changed since)" not in report
+    assert (project / "site" / "_reports" / "sweep.json").is_file()
+
+    # An edited lesson was not swept as it now reads: its page claims nothing.
+    path.write_text(path.read_text("utf-8") + "\nprint('edited')\n", "utf-8")
+    assert mkdocs_build(project).returncode == 0
+    assert "Claims checked" not in page.read_text("utf-8")
+    assert "(source changed since)" in report_page.read_text("utf-8")
