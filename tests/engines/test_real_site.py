@@ -13,7 +13,12 @@ import pytest
 
 from build_tools.lessons.discovery import discover_lessons
 from tests.conftest import ROOT, run_cli
-from tests.engines.test_both_engines import ENGINES, html_pages, search_text
+from tests.engines.test_both_engines import (
+    ENGINES,
+    differences_but_the_generator,
+    html_pages,
+    search_text,
+)
 
 LESSONS = discover_lessons(ROOT / "docs" / "lessons", ROOT)
 pytestmark = pytest.mark.lessons
@@ -37,6 +42,12 @@ def test_every_engine_builds_the_same_pages_of_the_real_site(sites):
     mkdocs, properdocs, zensical = (html_pages(sites[e]) for e in ENGINES)
     assert mkdocs == properdocs == zensical
     assert len(mkdocs) > len(LESSONS) + 10
+
+
+def test_properdocs_writes_the_real_site_mkdocs_writes(sites):
+    """Every page, asset and the search index: ProperDocs' site is MkDocs' file for file,
+    so what the browser tests find on the MkDocs site holds for it too."""
+    assert differences_but_the_generator(sites["mkdocs"], sites["properdocs"]) == []
 
 
 @pytest.mark.parametrize("engine", ENGINES)
