@@ -8,6 +8,7 @@ offending node.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -30,9 +31,36 @@ STAGE_NUMBERS = range(1, 7)
 SCHEMA_COMMENT = "# yaml-language-server: $schema=./resources.schema.json"
 
 
+# Characters a URL may not hold as they are: each can end an HTML attribute or a Markdown
+# link, or start a Markdown attribute list, wherever the URL is written. A URL that needs one
+# carries it percent-encoded (``(`` as ``%28``), which every server reads the same.
+_URL_REFUSED = "\"'<>`(){}\\^|"
+# Text that reorders what follows it on screen (bidirectional embeddings, overrides and
+# isolates) shows a reader something other than what the file says.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _invisible(value: str, allowed: str = "") -> str | None:
+    """The first control character (or bidirectional control) in ``value``, if any."""
+    for ch in value:
+        if ch not in allowed and (unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS):
+            return ch
+    return None
+
+
+def _check_text(value: str) -> str:
+    found = _invisible(value, allowed="\n\t")
+    if found is not None:
+        raise ValueError(f"must not contain the control character U+{ord(found):04X}")
+    return value
+
+
 def _check_url(value: str) -> str:
     if value != value.strip() or any(ch.isspace() for ch in value):
         raise ValueError("URL must not contain spaces")
+    found = _invisible(value)
+    if found is not None:
+        raise ValueError(f"URL must not contain the control character U+{ord(found):04X}")
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https"):
         shown = parts.scheme + ":" if parts.scheme else "no scheme"
@@ -43,10 +71,18 @@ def _check_url(value: str) -> str:
         parts.port  # noqa: B018 - raises on a malformed port
     except ValueError:
         raise ValueError("URL has an invalid port") from None
+    refused = "".join(sorted({ch for ch in value if ch in _URL_REFUSED}))
+    if refused:
+        raise ValueError(
+            f"URL must not contain {' '.join(refused)} as written: percent-encode "
+            f"{'it' if len(refused) == 1 else 'them'} (e.g. ( as %28, ) as %29)"
+        )
     return value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_text)
+]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 Url = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_check_url)]
 StageNumber = Annotated[int, Field(ge=1, le=6)]

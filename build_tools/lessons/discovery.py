@@ -20,6 +20,7 @@ from build_tools.problems import Problem, display_path
 
 FENCE = "# ---"
 STAGE_DIR = re.compile(r"^stage-([1-6])$")
+LESSON_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LESSON_ID = Annotated[str, StringConstraints(pattern=r"^stage-[1-6]/[a-z0-9][a-z0-9-]*$")]
 
 
@@ -142,7 +143,8 @@ def read_lesson(path: Path, lessons_dir: Path, display: str | None = None) -> Le
             elif error["type"] == "missing":
                 problems.append(located.problem((), f"missing front matter key '{field}'"))
             else:
-                problems.append(located.problem(loc, f"{field}: {error['msg']}"))
+                message = error["msg"].removeprefix("Value error, ")
+                problems.append(located.problem(loc, f"{field}: {message}"))
         raise LessonError(problems) from None
     rel = path.relative_to(lessons_dir).with_suffix("")
     return Lesson(path=path, id=rel.as_posix(), meta=meta, front_matter_line=first_line)
@@ -160,6 +162,19 @@ def discover_lessons(lessons_dir: Path, root: Path | None = None) -> list[Lesson
     lessons, problems = [], []
     for path in lesson_files(lessons_dir):
         shown = display_path(path, root)
+        if not LESSON_NAME.match(path.stem):
+            # The file name is the lesson's id, written into its address, links and data
+            # attributes: it stays a slug like the catalog's ids.
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    f"lesson file name '{path.name}' must be lowercase letters, digits and "
+                    "hyphens, such as '03-my-lesson.py'",
+                )
+            )
+            continue
         try:
             lesson = read_lesson(path, lessons_dir, shown)
         except (LessonError, YamlSourceError) as exc:

@@ -21,7 +21,7 @@ from build_tools.lessons.discovery import Lesson
 from build_tools.lessons.page_parts import colab_url, run_sentence
 from build_tools.lessons.render import render_notebook
 from build_tools.lessons.report import LessonRun
-from build_tools.site.pages import ENV, SiteModel, md_link, yaml_string
+from build_tools.site.pages import ENV, SiteModel, md_link, meta_text
 from build_tools.site.teaching_markup import TeachingTransform
 
 _H1 = re.compile(r"^# .+$", re.MULTILINE)
@@ -115,8 +115,9 @@ def lesson_page(
     )
     front = [
         "---",
-        f"title: {yaml_string(lesson.title)}",
-        f"description: {yaml_string(lesson.meta.summary)}",
+        # The theme prints both into the page's head unescaped: they go in HTML-escaped.
+        f"title: {meta_text(lesson.title)}",
+        f"description: {meta_text(lesson.meta.summary)}",
         "hide:",
         "  - footer",
         f"tdl_lesson: {json.dumps(lesson.id)}",

@@ -1,9 +1,17 @@
 """Catalog and lessons -> virtual Markdown pages (home, one per stage, the catalog) and the nav.
 
-Pages are rendered from Jinja templates in ``build_tools/site/templates`` with autoescaping on:
-everything the catalog supplies reaches the page as text, never as markup. Text placed in
-Markdown context is additionally backslash-escaped so catalog punctuation cannot become
-formatting or links.
+Pages are rendered from Jinja templates in ``build_tools/site/templates`` with autoescaping on.
+Every value the catalog or a lesson's front matter supplies reaches the reader as text, never
+as markup, whichever template prints it:
+
+- in the page body, autoescaping escapes it for HTML, and text placed in Markdown context is
+  additionally backslash-escaped (:func:`md_text`) so its punctuation cannot become
+  formatting, links or attribute lists;
+- in page front matter and navigation titles, which the theme's templates (Material's and
+  Zensical's alike) print without escaping, it is handed over already HTML-escaped
+  (:func:`meta_text`, :func:`nav_title`);
+- as a link target in Markdown, a URL is percent-encoded (:func:`md_url`) so that no
+  character of it can end the link or start an attribute list.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -60,6 +69,32 @@ def yaml_string(value: object) -> Markup:
     return Markup(json.dumps(str(value), ensure_ascii=False))
 
 
+def meta_text(value: object) -> Markup:
+    """Plain text as a front matter value that a theme prints into HTML unescaped.
+
+    Material and Zensical print ``page.meta.title`` into ``<title>`` and the header, and
+    ``page.meta.description`` into ``<meta name="description" content="...">``, as they
+    stand: the value is HTML-escaped (quotes included) before it becomes a YAML string.
+    """
+    return yaml_string(escape(value))
+
+
+def nav_title(value: object) -> str:
+    """Plain text as a navigation title: themes print nav titles unescaped."""
+    return str(escape(value))
+
+
+# What a URL may keep as it is in a Markdown link target: RFC 3986's unreserved and reserved
+# characters and "%" (so escapes already there stay single), less the parentheses and the
+# quote, which could end the link or its title. Everything else is percent-encoded.
+_URL_SAFE = "-._~:/?#[]@!$&*+,;=%"
+
+
+def md_url(value: object) -> Markup:
+    """A URL as a Markdown link target that no character of it can leave."""
+    return Markup(quote(str(value), safe=_URL_SAFE))
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("build_tools.site", "templates"),
@@ -70,7 +105,8 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_text
-    env.filters["yaml_string"] = yaml_string
+    env.filters["meta_text"] = meta_text
+    env.filters["md_url"] = md_url
     env.globals.update(
         KIND_LABELS=KIND_LABELS, FREE_LABELS=FREE_LABELS, HEALTH_LABELS=HEALTH_LABELS
     )
@@ -316,7 +352,7 @@ def generated_pages(model: SiteModel, existing: set[str]) -> list[GeneratedPage]
 def stage_nav(model: SiteModel, number: int, stage_docs: list[str]) -> dict:
     """Navigation entry of one stage: its overview page, then its lessons and guides."""
     stage = model.catalog.stage(number)
-    return {f"{number}. {stage.title}": [{"Overview": stage_uri(number)}, *stage_docs]}
+    return {nav_title(f"{number}. {stage.title}"): [{"Overview": stage_uri(number)}, *stage_docs]}
 
 
 def build_nav(model: SiteModel, docs: set[str]) -> list:

@@ -82,6 +82,43 @@ CASES = [
         "URL has an invalid port",
     ),
     (
+        # Written into a Markdown link, it would end the link and add an event handler.
+        "url-attribute-list",
+        one_resource(url='    url: "https://example.org/a){onclick=alert(1)//"'),
+        FIRST + URL,
+        "URL must not contain ( ) { as written: percent-encode them",
+    ),
+    (
+        "url-quote",
+        one_resource(url="""    url: 'https://example.org/"onmouseover=alert(1)'"""),
+        FIRST + URL,
+        'URL must not contain " ( ) as written',
+    ),
+    (
+        "url-angle-brackets",
+        one_resource(url='    url: "https://example.org/<script>"'),
+        FIRST + URL,
+        "URL must not contain < > as written",
+    ),
+    (
+        "url-control-character",
+        one_resource(url='    url: "https://example.org/\\x1b[2J"'),
+        FIRST + URL,
+        "URL must not contain the control character U+001B",
+    ),
+    (
+        "title-control-character",
+        one_resource(title='    title: "Bell\\a"'),
+        FIRST + TITLE,
+        "title: must not contain the control character U+0007",
+    ),
+    (
+        "summary-reversed-text",
+        one_resource(summary='    summary: "Reads \\u202ereversed"'),
+        FIRST + SUMMARY,
+        "summary: must not contain the control character U+202E",
+    ),
+    (
         "empty-title",
         one_resource(title='    title: ""'),
         FIRST + TITLE,
