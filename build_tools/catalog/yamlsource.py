@@ -204,6 +204,24 @@ _NO_KEY = object()
 _UNCLOSED = re.compile(r"while (?:scanning|parsing) an? ((?:quoted|block) scalar|flow \w+)")
 
 
+def _runaway_quote(text: str, error_index: int):
+    """The quoted scalar just before ``error_index`` when it spans several lines, else None.
+
+    Catalog values are one line each, so a multi-line quoted scalar right before a syntax
+    error is almost always a quote that was never closed.
+    """
+    last = None
+    try:
+        for token in yaml.scan(text[:error_index], Loader=_Loader):
+            if isinstance(token, yaml.ScalarToken):
+                last = token
+    except yaml.YAMLError:
+        pass
+    if last is None or last.style not in ('"', "'") or last.end_mark.index > error_index:
+        return None
+    return last if last.end_mark.line > last.start_mark.line else None
+
+
 def load_text(text: str, path: str) -> Located:
     """Parse YAML text; raise YamlSourceError with a located problem on any failure."""
     builder = _Builder(path)
@@ -219,6 +237,14 @@ def load_text(text: str, path: str) -> Located:
             # is where the construct that never closed began.
             found = f" ({reason} at line {_position(mark)[0]})" if mark is not None else ""
             mark, reason = exc.context_mark, f"this {opened.group(1)} is never closed{found}"
+        elif mark is not None and (runaway := _runaway_quote(text, mark.index)) is not None:
+            # A quote left open swallows the lines below it up to the next quote character,
+            # and the parser notices only there: report where the quote opened.
+            reason = (
+                f"this quoted scalar runs on to line {runaway.end_mark.line + 1}; "
+                f"is its closing quote missing? ({reason} at line {mark.line + 1})"
+            )
+            mark = runaway.start_mark
         if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
             reason = "a tab character; YAML is indented with spaces only"
         builder.fail(mark, f"YAML syntax error: {reason}")
