@@ -91,8 +91,13 @@ _URL_SAFE = "-._~:/?#[]@!$&*+,;=%"
 
 
 def md_url(value: object) -> Markup:
-    """A URL as a Markdown link target that no character of it can leave."""
-    return Markup(quote(str(value), safe=_URL_SAFE))
+    """A URL as a Markdown link target that no character of it can leave.
+
+    "&" is written as the entity ``&amp;``: Markdown passes an entity through to the
+    ``href`` as it is, so the browser reads a plain "&" where a bare one followed by
+    ``#0`` or ``amp;`` would have been read as a character reference.
+    """
+    return Markup(quote(str(value), safe=_URL_SAFE).replace("&", "&amp;"))
 
 
 def _environment() -> Environment:
