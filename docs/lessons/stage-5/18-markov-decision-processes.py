@@ -30,9 +30,12 @@
 # known we do not need to learn at all; we can compute the best behaviour by **dynamic
 # programming**, and that is what we do here, on a small slippery gridworld. The next
 # lesson puts an agent in the very same world *without* telling it the rules, and it will
-# have to find the same answer from experience. Everything later in this stage, Q-learning,
-# policy gradients and deep Q-networks, is an approximation of the equations we solve
-# exactly here.
+# have to find the same answer from experience. The methods later in this stage build on
+# what we compute here in two different ways. Q-learning and deep Q-networks estimate the
+# solution of the Bellman optimality equation, solved exactly below, from sampled moves
+# instead of from the rules. Policy gradients (REINFORCE) solve no Bellman equation at all:
+# they estimate returns by Monte Carlo, averaging what whole played episodes earned, which
+# is the simulation check of this lesson.
 #
 # The plan: first the whole game, a plan computed from the rules against a random walker.
 # Then we open it up: returns and discounting, evaluating a fixed policy (the Bellman
@@ -45,10 +48,12 @@
 # array of 40 × 4 × 40 numbers, so no neural network and no GPU are needed.
 
 # %%
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 
-SEED = 0
+SEED = int(os.environ.get("TDL_SEED", "0"))  # any seed: the claims below hold for every one tried
 np.set_printoptions(precision=3, suppress=True)
 
 # %% [markdown]
@@ -455,8 +460,13 @@ assert 0.94 < ratios.min() and ratios.max() < GAMMA
 #
 # A value is a claim about an average, and an average can be measured. From every open
 # square we play 2,000 episodes with each policy, discount their rewards, and compare the
-# mean with the computed value. The tolerance is four standard errors of each mean: a
-# square that misses it would mean the computation and the world disagree.
+# mean with the computed value. The tolerance is six standard errors of each mean: a
+# square that misses it would mean the computation and the world disagree. Why six and not
+# the usual two? We make 62 comparisons (31 squares, two policies), and the largest of 62
+# honest sampling errors is typically two to three standard errors, now and then close to
+# four (try a few values of `TDL_SEED`). A tolerance of two would fail almost every time,
+# and one of four now and then, by bad luck alone; a check that fails by luck teaches
+# people to ignore it.
 
 # %%
 starts = np.repeat(open_states, 2_000)
@@ -473,7 +483,7 @@ for name, policy, V in (
         f"{name}: largest |simulated - computed| over {len(open_states)} squares {gap.max():.3f}, "
         f"largest gap in standard errors {(gap / mc_se).max():.1f}"
     )
-    assert np.all(gap < 4 * mc_se + 1e-3), name
+    assert (gap / mc_se).max() < 6, name
 
 # %% [markdown]
 # Every square agrees within its sampling error, for both policies. This check matters more
@@ -682,6 +692,13 @@ for gamma in (0.5, 0.9):
     assert 0.1 < plan_expected_steps - n_steps < 0.5, "...for a little speed"
 assert exact_outcomes(P, plans[1.0], start)[1] < 1e-9
 assert n_sweeps[0.5] < n_sweeps[0.9] < n_sweeps[0.99] <= n_sweeps[1.0]
+goal_weight = 0.5 ** (distance[start] - 1)  # the +1 arrives on move distance[start] at best
+print(
+    f"gamma 0.5: the goal is at least {distance[start]} moves from the start, so its +1 "
+    f"counts at most {goal_weight:.4f}; V*(start) {start_value[0.5]:+.4f} against "
+    f"{-0.04 / (1 - 0.5):+.4f} for paying the fee forever"
+)
+assert distance[start] == 9 and goal_weight < 0.004
 assert abs(start_value[0.5] - (-0.04 / (1 - 0.5))) < 0.002
 
 # %% [markdown]
@@ -721,8 +738,9 @@ assert (
 # two percent and the detour wins. A lower $\gamma$ also converges in fewer sweeps, since
 # the error shrinks by $\gamma$ per sweep. The values themselves change a lot: with
 # $\gamma = 0.5$ the start is worth −0.08, almost exactly the $-0.04 / (1 - 0.5)$ of paying
-# the fee forever, because a goal at least eleven moves away is worth at most
-# $0.5^{10} \approx 0.001$ of its +1.
+# the fee forever, because the goal is at least nine moves away (the route along the pits),
+# so its +1 arrives on the ninth move at the earliest and is worth at most
+# $0.5^{8} \approx 0.004$ of its face value.
 #
 # ## Slipperiness changes the plan
 #
@@ -796,7 +814,7 @@ plt.show()
 # * Found the optimal plan (value +0.34, goal reached every time in about 15 steps) by value
 #   iteration (53 sweeps) and by policy iteration (a handful of iterations), and checked that
 #   both give the same policy.
-# * Checked every computed value against simulated episodes, within four standard errors.
+# * Checked every computed value against simulated episodes, within six standard errors.
 # * Saw the plan take a pit risk at $\gamma = 0.9$ that it refuses at 0.99, and switch
 #   from the nine-step route along the pits to the eleven-step detour once the floor slips
 #   3 % of the time.
@@ -830,7 +848,7 @@ plt.show()
 #    goal's reward: 0.81 at $\gamma = 0.9$, a loss big enough to outweigh the risk; 0.98 at
 #    $\gamma = 0.99$, which is not.
 #
-# 4. The simulation check used 2,000 episodes per square and a tolerance of four standard
+# 4. The simulation check used 2,000 episodes per square and a tolerance of six standard
 #    errors. How many episodes would it take to halve the tolerance, and why?
 #
 #    Answer: Four times as many, 8,000. The standard error of a mean falls like

@@ -37,14 +37,17 @@
 # about each square, and whether that belief is right. For the last question we already
 # have the answer key: the optimal plan from the MDP lesson.
 #
-# **Runtime:** about 3 s on a laptop CPU. Everything is NumPy: a table of 160 numbers needs
+# **Runtime:** about 10 s on a laptop CPU. Everything is NumPy: a table of 160 numbers needs
 # no neural network and no GPU.
 
 # %%
+import os
 import time
 
 import matplotlib.pyplot as plt
 import numpy as np
+
+SEED = int(os.environ.get("TDL_SEED", "0"))  # any seed: the claims below hold for every one tried
 
 # %% [markdown]
 # ## A world to act in
@@ -166,7 +169,7 @@ print("\n".join(LAYOUT))
 
 
 # %%
-def q_learning(env, episodes=3000, alpha=0.2, gamma=0.99, eps_start=1.0, eps_end=0.05, seed=0):
+def q_learning(env, episodes=3000, alpha=0.2, gamma=0.99, eps_start=1.0, eps_end=0.05, seed=SEED):
     rng = np.random.default_rng(seed)
     Q = np.zeros((env.n_states, env.n_actions))
     env.reset(seed=seed)
@@ -188,7 +191,7 @@ def q_learning(env, episodes=3000, alpha=0.2, gamma=0.99, eps_start=1.0, eps_end
     return Q, returns
 
 
-def evaluate(env, policy, episodes=2000, seed=1):
+def evaluate(env, policy, episodes=2000, seed=SEED + 1):
     """Undiscounted return and length of each of `episodes` fresh episodes of `policy`."""
     env.reset(seed=seed)
     returns, lengths = np.zeros(episodes), np.zeros(episodes, dtype=int)
@@ -207,7 +210,7 @@ start = time.perf_counter()
 Q, train_returns = q_learning(env)
 train_seconds = time.perf_counter() - start
 
-policy_rng = np.random.default_rng(0)
+policy_rng = np.random.default_rng(SEED + 3)
 random_returns, random_lengths = evaluate(env, lambda s: int(policy_rng.integers(4)))
 learned_returns, learned_lengths = evaluate(env, lambda s: int(Q[s].argmax()))
 
@@ -240,7 +243,7 @@ assert 14.5 < learned_lengths.mean() < 16.0, "about 15 steps per episode"
 
 # %%
 probe = GridWorld(LAYOUT)
-probe.reset(seed=0)
+probe.reset(seed=SEED + 4)
 from_state, action = probe.start + 1, 0  # the square right of S; action 0 = up
 landings = {}
 for _ in range(10_000):
@@ -275,7 +278,7 @@ for prob, next_state in probe.transitions(from_state, action):
 
 
 # %%
-def endings(env, policy, episodes=2000, seed=2):
+def endings(env, policy, episodes=2000, seed=SEED + 2):
     env.reset(seed=seed)
     counts = {"goal": 0, "pit": 0, "timeout": 0}
     pit_lengths, visits = [], np.zeros(env.n_states, dtype=int)
@@ -294,22 +297,28 @@ def endings(env, policy, episodes=2000, seed=2):
     return counts, np.array(pit_lengths), visits
 
 
-random_endings, random_pit_lengths, _ = endings(env, lambda s: int(policy_rng.integers(4)))
+# the random walker's rarer endings (goal, timeout) need more episodes to be told apart
+random_endings, random_pit_lengths, _ = endings(
+    env, lambda s: int(policy_rng.integers(4)), episodes=4000
+)
 learned_endings, _, learned_visits = endings(env, lambda s: int(Q[s].argmax()))
 print("random :", random_endings)
 print(f"         half of its pit endings come within {np.median(random_pit_lengths):.0f} steps")
 print("learned:", learned_endings)
-n_test = sum(random_endings.values())
-assert random_endings["pit"] > 0.85 * n_test and random_endings["goal"] < 0.05 * n_test
+n_random, n_learned = sum(random_endings.values()), sum(learned_endings.values())
+assert random_endings["pit"] > 0.85 * n_random and random_endings["goal"] < 0.05 * n_random
 assert random_endings["timeout"] > random_endings["goal"]
-assert 10 <= np.median(random_pit_lengths) <= 18
-assert learned_endings["goal"] == n_test and learned_endings["pit"] == 0
+assert 10 <= np.median(random_pit_lengths) <= 19
+assert learned_endings["goal"] == n_learned and learned_endings["pit"] == 0
 
 # %% [markdown]
 # The random walker falls into a pit in about nine episodes out of ten, half of the time
-# within 14 steps (the pits are right next to the start). When it avoids them it more often
-# times out, after paying the step fee a hundred times, than finds the goal, which it
-# reaches in fewer than one episode in twenty. The learner reaches the goal in every one of
+# within about 15 steps (the pits are right next to the start). When it avoids them it
+# times out, after paying the step fee a hundred times, more often than it finds the goal
+# (typically about twice as often), which it reaches in fewer than one episode in twenty.
+# Rare endings need many episodes: with a few hundred, goals and timeouts would number a
+# dozen or two each, and which one came out ahead would change from seed to seed. The
+# learner reaches the goal in every one of
 # the 2,000 episodes and never falls into a pit; the MDP lesson computed that the optimal
 # plan's chance of a pit is exactly zero, and Q-learning has found a policy that shares it.
 #
@@ -369,12 +378,15 @@ for _ in range(30):
 print(f"after 31 successes: Q[left of G, right] = {demo_Q[state, 1]:.3f}")
 print(f"what the trained table says: {Q[state, 1]:.3f}")
 assert abs(demo_Q[state, 1] - (1 - 0.8**31)) < 1e-12
-assert 0.95 < Q[state, 1] < demo_Q[state, 1]
+assert abs(Q[state, 1] - 0.98) < 0.04
 
 # %% [markdown]
-# Repeated successes pull the entry towards 1. The trained table holds a little less,
-# because in the real world "right" from that square sometimes slips up or down, which costs
-# a step and postpones the prize.
+# Repeated successes pull the entry towards 1. The trained table holds less, about 0.98,
+# because in the real world "right" from that square slips up or down one time in five,
+# which costs a step and postpones the prize. The exact figure changes from run to run
+# (other seeds give anything from about 0.97 to 0.99): with a fixed learning rate of 0.2
+# the entry never settles, it keeps moving a fifth of the way towards whatever the latest
+# step brought. The answer key at the end of the lesson gives the value it hovers around.
 #
 # ## The learning curve
 #
@@ -503,17 +515,28 @@ print(
     f"greedy actions agree on {1 - len(differ) / len(open_squares):.0%} of the "
     f"{len(open_squares)} open squares"
 )
+# what the learned move gives up against the best one, valued by the rules
+regret = Q_opt.max(axis=1) - Q_opt[np.arange(env.n_states), Q.argmax(axis=1)]
+visits_per_episode = learned_visits / n_learned
+for s in differ:
+    print(
+        f"  differ at {divmod(s, env.n_cols)}: the greedy agent stands there "
+        f"{visits_per_episode[s]:.2f} times per episode, its move gives up {regret[s]:.4f}"
+    )
+cost = float((visits_per_episode * regret)[differ].sum())
+worst_visited = max((regret[s] for s in differ if learned_visits[s] > 0), default=0.0)
+print(f"what the disagreements cost together: {cost:.4f} per episode")
+left_of_goal = env.start + env.n_cols - 2
 print(
-    "where they differ:",
-    [divmod(s, env.n_cols) for s in differ],
-    "visits there in 2,000 greedy test episodes:",
-    learned_visits[differ].tolist(),
+    f"Q[left of G, right]: trained {Q[left_of_goal, 1]:.3f}, "
+    f"from the rules {Q_opt[left_of_goal, 1]:.3f}"
 )
 assert abs(learned_returns.mean() - optimal_returns.mean()) < 0.03, "as good as the optimum"
-assert all(s // env.n_cols == 0 for s in differ), "disagreements only in the top row"
-assert learned_visits[differ].sum() == 0, "...where the greedy agent never goes"
+assert cost < 0.02, "the disagreements cost almost nothing"
+assert worst_visited < 0.01, "where the agent goes, it differs only between near-equal moves"
+assert abs(Q_opt[left_of_goal, 1] - 0.980) < 0.001
 
-# %% alt=["Map of the Q-learning agent's greedy actions and values, the same as the map above: up from the start, across row 2 and down to the goal", "The same map for the optimal plan computed by value iteration: the colours are almost identical, and the arrows agree along the whole route and everywhere else except on two squares of the top row"]
+# %% alt=["Map of the Q-learning agent's greedy actions and values, the same as the map above: up from the start, across row 2 and down to the goal", "The same map for the optimal plan computed by value iteration: the colours are almost identical, and the arrows agree along the route and on all but a few squares of the top row"]
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 show_policy(axes[0], env, Q, "Q-learning (from samples)")
 show_policy(axes[1], env, Q_opt, "value iteration (from the rules)")
@@ -521,11 +544,18 @@ plt.show()
 
 # %% [markdown]
 # The learned policy scores the same as the optimal one up to evaluation noise. Where the
-# arrows differ, look at *where*: two squares of the top row, far from the route. They are
-# rarely visited once the agent has found its way, so their entries got few updates, and a
-# wrong arrow there costs nothing: in 2,000 test episodes the greedy agent never went
-# there. Sampling-based learning is precise where the agent spends its time and vague
-# elsewhere, a pattern that returns with a vengeance in deep RL.
+# arrows differ, look at *where*, and at what each difference costs. Which squares differ
+# changes from seed to seed, but they come in two kinds. Squares of the top row, far from
+# the route: rarely visited once the agent has found its way, so their entries got few
+# updates, and a wrong arrow there costs nothing because the greedy agent never goes there.
+# And, on some seeds, a square on the route where two moves are worth almost the same by
+# the rules: at (3, 0), going up first or right first differs by about 0.003, far less
+# than the noise in the learned entries, so the learner cannot rank them reliably, and it
+# does not need to. Weighted by how often the agent stands on them, the disagreements cost
+# less than 0.02 per episode. Sampling-based learning is precise where the agent spends
+# its time and where the choice matters, and vague elsewhere, a pattern that returns with
+# a vengeance in deep RL. (The entry left of the goal, 0.98 from the rules, is the value
+# the trained entry was hovering around earlier.)
 #
 # Value iteration needed the full table `P` of size states × actions × states. For this
 # grid that is 40 × 4 × 40 numbers; for a game of chess it could not be written down.
@@ -549,7 +579,8 @@ plt.show()
 # * The update rule: move `Q[s, a]` towards `reward + gamma * max Q[next]`, stop
 #   bootstrapping at true terminations, explore with a shrinking epsilon.
 # * The learned route takes the same pit-avoiding detour as the computed plan; the two
-#   disagree only on squares the agent never visits.
+#   disagree only where it costs almost nothing: on squares the agent never visits, or
+#   between moves that are worth almost the same.
 #
 # The table worked because there were only 40 squares. CartPole, in the next lesson, has a
 # continuous state: four real numbers. No table can list them all, so a neural network
