@@ -154,6 +154,21 @@ def test_the_build_log_has_one_line_per_lesson(project, sites, engine):
     assert not [line for line in log if "Converting notebook" in line or "Cache miss" in line]
 
 
+@pytest.mark.parametrize("engine", PLUGIN_ENGINES)
+def test_a_strict_warning_fails_the_build_and_keeps_the_last_good_site(project, sites, engine):
+    page = project / "docs/start-here.md"
+    good = page.read_text(encoding="utf-8")
+    before = snapshot(sites[engine])
+    page.write_text(good + "\nSee [a page that is not there](missing-page.md).\n", "utf-8")
+    try:
+        failed = build(project, engine, sites[engine])
+        assert failed.returncode == 1
+        assert "missing-page.md" in failed.stdout + failed.stderr
+        assert snapshot(sites[engine]) == before
+    finally:
+        page.write_text(good, encoding="utf-8")
+
+
 def test_a_failing_lesson_fails_every_build_by_name_and_cell(project, sites):
     lesson = project / "docs/lessons/stage-1/01-plotting.py"
     good = lesson.read_text(encoding="utf-8")
