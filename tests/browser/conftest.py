@@ -49,6 +49,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+# ProperDocs is not driven here: its site is MkDocs' file for file but the generator's name
+# (tests/engines/test_real_site.py checks every page, asset and the search index), so the
+# same bytes would be served again.
 ENGINES = ("mkdocs", "zensical")
 
 
