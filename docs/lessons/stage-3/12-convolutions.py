@@ -37,6 +37,7 @@
 # **Runtime:** about 15 s on a laptop CPU.
 
 # %%
+import os
 import time
 
 import matplotlib.pyplot as plt
@@ -47,8 +48,9 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from torch import nn
 
-torch.manual_seed(0)
-rng = np.random.default_rng(0)
+SEED = int(os.environ.get("TDL_SEED", "0"))  # any seed: the claims below hold for every one tried
+torch.manual_seed(SEED)
+rng = np.random.default_rng(SEED)
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.set_num_threads(1)  # small model: one CPU thread is fastest and steadiest
 print("device:", DEVICE)
@@ -65,10 +67,10 @@ print("device:", DEVICE)
 # in. To a person these are the same digits. To a model that has memorised "pixel 27 is
 # dark for a zero" they are not.
 
-# %% alt="Eight test digits (2, 0, 4, 9, 4, 1, 2, 4) in the top row and the same digits each moved one pixel up, down, left or right in the bottom row: every shifted digit is still easy to read, with a blank row or column on one side"
+# %% alt="Eight test digits in the top row and the same digits each moved one pixel up, down, left or right in the bottom row: every shifted digit is still easy to read, with a blank row or column on one side"
 digits = load_digits()
 X_train, X_test, y_train, y_test = train_test_split(
-    digits.images / 16.0, digits.target, test_size=0.25, random_state=0, stratify=digits.target
+    digits.images / 16.0, digits.target, test_size=0.25, random_state=SEED, stratify=digits.target
 )
 Xtr = torch.tensor(X_train, dtype=torch.float32, device=DEVICE)[:, None]  # (1347, 1, 8, 8)
 Xte = torch.tensor(X_test, dtype=torch.float32, device=DEVICE)[:, None]  # (450, 1, 8, 8)
@@ -141,7 +143,7 @@ def make_mlp():
     return nn.Sequential(nn.Flatten(), nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
 
 
-def fit(model, lr, epochs=12, batch_size=64, seed=0):
+def fit(model, lr, epochs=12, batch_size=64, seed=SEED):
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     for _ in range(epochs):
@@ -167,7 +169,7 @@ for name, make, lr in (
     ("MLP", make_mlp, 0.01),
     ("CNN", make_cnn, 0.003),
 ):
-    torch.manual_seed(0)
+    torch.manual_seed(SEED)
     models[name] = fit(make().to(DEVICE), lr=lr)
     n_params = sum(p.numel() for p in models[name].parameters())
     results[name] = (accuracy(models[name], Xte, yte), accuracy(models[name], Xte_shifted, yte))
@@ -182,8 +184,9 @@ for name, (clean, shifted) in results.items():
 
 # %% [markdown]
 # On the ordinary test set everything that learns does well, and the three models are
-# within three points of each other, a dozen digits or fewer out of 450: too few to rank
-# them reliably (a different seed can change the order). The shifted test set separates
+# within a few points of each other (the printout gives this run's spread; over the seeds
+# we tried it never exceeded about three points, a dozen digits or so out of 450): too
+# few to rank them reliably, and a different seed does change the order. The shifted test set separates
 # them. Moving each digit by one pixel cuts the accuracy of the linear model and the MLP
 # roughly in half, because every one of their weights is tied to one absolute pixel
 # position. The CNN keeps about three quarters of its accuracy, although it never saw a
@@ -199,14 +202,14 @@ print(f"spread of the three models on the test set: {100 * (max(clean) - min(cle
 print(f"CNN vs MLP on shifted digits:  +{100 * (acc_cnn_shifted - acc_mlp_shifted):.0f} points")
 
 assert acc_cnn - acc_majority > 0.8
-assert min(clean) > 0.94 and max(clean) - min(clean) < 0.03  # all good, close together
-assert acc_lin_shifted < 0.55 * acc_lin and acc_mlp_shifted < 0.55 * acc_mlp  # about halved
-assert 0.35 < acc_lin_shifted < 0.52 and 0.35 < acc_mlp_shifted < 0.52
+assert min(clean) > 0.93 and max(clean) - min(clean) < 0.06  # all good, close together
+assert acc_lin_shifted / acc_lin < 0.6 and acc_mlp_shifted / acc_mlp < 0.6  # about halved
+assert 0.3 < acc_lin_shifted < 0.6 and 0.3 < acc_mlp_shifted < 0.6
 assert acc_cnn_shifted > 0.65 * acc_cnn  # the CNN keeps about three quarters
 assert acc_cnn_shifted > acc_mlp_shifted + 0.15
 assert acc_cnn_shifted > acc_lin_shifted + 0.15
 
-# %% alt="Bar chart of accuracy for the linear model, the MLP and the CNN: on the test set all three are near 0.97 to 0.99; on digits shifted by one pixel the linear model and the MLP fall to about 0.42 and 0.43, while the CNN keeps about 0.76; a dashed majority baseline sits at 0.10"
+# %% alt="Bar chart of accuracy for the linear model, the MLP and the CNN: on the test set all three are between about 0.95 and 0.99; on digits shifted by one pixel the linear model and the MLP fall to between 0.4 and 0.5, while the CNN keeps about 0.75 to 0.8; a dashed majority baseline sits at 0.10"
 fig, ax = plt.subplots(figsize=(6.5, 3.8))
 names = list(results)
 pos = np.arange(len(names))
@@ -276,7 +279,7 @@ def conv2d_loops(x, w, b, padding=0):
 # blank and solid. It is a vertical-edge detector (the classic Sobel filter). Its
 # transpose finds horizontal edges. Here they are on a test digit.
 
-# %% alt="A test digit 2 and two 3 by 3 edge filters with their output maps in red and blue: the vertical-edge map is blue along the left side of each upright stroke and red along its right side; the horizontal-edge map is blue above the horizontal strokes and red below them"
+# %% alt="A test digit and two 3 by 3 edge filters with their output maps in red and blue: the vertical-edge map is blue along the left side of each upright stroke and red along its right side; the horizontal-edge map is blue above the horizontal strokes and red below them"
 vertical = torch.tensor([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
 edge_filters = torch.stack([vertical, vertical.T])[:, None].to(DEVICE)  # (2, 1, 3, 3)
 edge_maps = conv2d_loops(Xte[:1], edge_filters, torch.zeros(2, device=DEVICE), padding=1)
@@ -398,7 +401,9 @@ for name, seconds in timings.items():
     print(
         f"{name:>11}: {seconds * 1e3:9.3f} ms  ({timings['loops'] / seconds:8.0f}x faster than loops)"
     )
-assert timings["loops"] > 100 * timings["im2col + @"]  # orders of magnitude
+orders = np.log10(timings["loops"] / timings["im2col + @"])
+print(f"im2col + @ is {orders:.1f} orders of magnitude faster than the loops")
+assert orders > 2  # orders of magnitude, on any machine that is not badly overloaded
 
 # %% [markdown]
 # ## Why the CNN survived the shift: weight sharing and equivariance
@@ -478,7 +483,7 @@ plt.show()
 # filter's pattern occurs. Every map is the same digit seen through a different detector;
 # the next layers work on this stack instead of on raw pixels.
 
-# %% alt="The input digit 2 and the 15 feature maps with the strongest responses, 8 by 8 each, bright where a filter responds: each map lights up a different part of the 2, some its left edges, some its right edges, some the bottom bar or the top curve"
+# %% alt="The first test digit and the 15 feature maps with the strongest responses, 8 by 8 each, bright where a filter responds: each map lights up a different part of the digit, some its left edges, some its right edges, some its horizontal strokes"
 with torch.no_grad():
     maps = models["CNN"][1](conv1(Xte[:1]))[0].cpu()  # ReLU(conv1(x)): (32, 8, 8)
 strongest = maps.amax(dim=(1, 2)).argsort(descending=True)[:15]
@@ -505,7 +510,7 @@ assert maps.shape == (32, 8, 8) and (maps >= 0).all()
 #   the loops.
 # - Weight sharing gives far fewer parameters and translation equivariance; with global
 #   pooling, approximate invariance. On the test set our CNN, the linear model and the
-#   MLP were within three points of each other; on digits shifted by one pixel the CNN
+#   MLP were within a few points of each other; on digits shifted by one pixel the CNN
 #   kept about three quarters of its accuracy, the dense models about half.
 # - Trained first-layer filters look like edge and stroke detectors.
 #
@@ -525,7 +530,7 @@ assert maps.shape == (32, 8, 8) and (maps >= 0).all()
 #    row $c$ of the linear model's weight matrix is a template of where class $c$'s ink
 #    usually is. Moved by one pixel, the ink falls on pixels whose weights were tuned for
 #    other strokes, often of other digits, so the evidence points the wrong way. The
-#    linear model fell from about 0.97 to about 0.42, and the MLP likewise.
+#    linear model fell from about 0.96 to between 0.4 and 0.5, and the MLP likewise.
 #
 # 3. In im2col, what are the shapes of the column matrix and the filter matrix for our
 #    second layer (32 input channels, 32 filters of 3×3, 8×8 input with padding 1)? How
