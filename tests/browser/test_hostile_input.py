@@ -14,21 +14,15 @@ hostile here.
 
 from __future__ import annotations
 
-import functools
 import json
-import os
-import shutil
-import subprocess
-import sys
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ENGINES, LOCAL_HOST, PlaywrightTimeout, _QuietHandler, new_tab
+from tests.browser.conftest import ENGINES, PlaywrightTimeout, new_tab
 from tests.browser.conftest import site_pages as html_pages
 from tests.browser.search import close_search, search
+from tests.browser.small_site import served_site
 from tests.conftest import ROOT, STAGES_YAML, teaching_cell, write_project
 
 pytestmark = pytest.mark.browser
@@ -152,27 +146,8 @@ def project(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module", params=ENGINES)
 def hostile_site(request, project):
     """The hostile project built by one engine for, and served at, a loopback address."""
-    engine = request.param
-    site_dir = project / f"site-{engine}"
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    httpd = ThreadingHTTPServer((LOCAL_HOST, 0), handler)
-    base_url = f"http://{LOCAL_HOST}:{httpd.server_address[1]}/"
-    command = ["-m", "build_tools", "build", "--engine", engine, "--site-dir", str(site_dir)]
-    done = subprocess.run(
-        [sys.executable, *command, "--site-url", base_url],
-        cwd=project,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield engine, base_url, site_dir
-    httpd.shutdown()
-    httpd.server_close()
-    shutil.rmtree(site_dir, ignore_errors=True)
+    with served_site(project, request.param) as (base_url, site_dir):
+        yield request.param, base_url, site_dir
 
 
 @pytest.fixture

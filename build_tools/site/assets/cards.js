@@ -148,13 +148,13 @@
     var store = store$.load();
     var before = Object.prototype.hasOwnProperty.call(store.cards, id) ? store.cards[id] : null;
     store.cards[id] = schedule$.rate(before, grade, now);
-    var kept = store$.save(store);
+    var problem = store$.save(store);
     var name = part(card, "rate").querySelector("[data-tdl-grade='" + grade + "'] .tdl-grade__name");
     part(card, "rate").hidden = true;
-    part(card, "outcome").textContent = kept
-      ? name.textContent + ": next review " + schedule$.when(new Date(store.cards[id].due), now) + "."
-      : "This browser does not let the site keep anything, so the rating was not saved.";
-    if (!kept) return;
+    part(card, "outcome").textContent = problem
+      ? "The rating was not saved: " + problem + "."
+      : name.textContent + ": next review " + schedule$.when(new Date(store.cards[id].due), now) + ".";
+    if (problem) return;
     previous[id] = before;
     part(card, "undo").hidden = false;
     part(card, "undo").focus();
@@ -196,9 +196,15 @@
     var store = store$.load();
     var now = new Date();
     var soonest = Infinity;
+    // Where the browser keeps nothing, a rating could not be kept either (progress.js
+    // says so once on the page).
+    var readOnly = !!store$.writable();
     document.querySelectorAll("ol.tdl-cards").forEach(introduce);
     document.querySelectorAll(CARD).forEach(function (card) {
       enhance(card);
+      part(card, "rate").querySelectorAll("[data-tdl-grade]").forEach(function (button) {
+        button.disabled = readOnly;
+      });
       var schedule = store.cards[cardId(card)];
       var status = schedule$.status(schedule, now);
       if (status === "due" && !part(card, "undo").hidden) comeBack(card);

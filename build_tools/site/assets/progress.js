@@ -3,7 +3,12 @@
  * Every element that shows progress is drawn from the store whenever a page appears,
  * including after Material's instant navigation (document$), and again whenever the store
  * changes, here or in another tab. Export writes the whole store (done items and review
- * schedules) as a JSON file; import merges such a file, or says why it cannot. */
+ * schedules) as a JSON file; import merges such a file, or says why it cannot, and claims
+ * success only once the merged store is kept.
+ *
+ * Where the browser keeps nothing (local storage blocked or full), every page still reads
+ * as usual: the boxes and the import button are turned off, and one notice at the top of
+ * a page that has them says why. */
 (function () {
   "use strict";
 
@@ -14,9 +19,9 @@
   }
 
   function save(store) {
-    if (!store$.save(store)) {
-      showStatus("Progress could not be saved: this browser blocks local storage.");
-    }
+    var problem = store$.save(store);
+    if (problem) showStatus("Progress could not be saved: " + problem + ".");
+    return problem;
   }
 
   function isDone(item, store) {
@@ -97,6 +102,27 @@
     });
     drawContinue(root, store);
     drawSummary(root, store);
+    drawReadOnly(root);
+  }
+
+  /* Without storage: the controls that would write are off, and one notice says why. */
+  function drawReadOnly(root) {
+    var problem = store$.writable();
+    var controls = root.querySelectorAll("input[data-tdl-item], input[data-tdl-import]");
+    if (!problem || !(controls.length || root.querySelector("li.tdl-card"))) return;
+    controls.forEach(function (input) {
+      input.disabled = true;
+      var label = input.closest("label");
+      if (label) label.classList.add("tdl-off");
+    });
+    var content = document.querySelector(".md-content__inner") || document.body;
+    if (content.querySelector("[data-tdl-storage-notice]")) return;
+    var notice = window.tdlDom.element("p", "tdl-storage-notice",
+      "Your progress cannot be kept here: " + problem + ". Every page reads as usual; " +
+      "marking as done, rating questions and importing progress are turned off.");
+    notice.setAttribute("role", "status");
+    notice.setAttribute("data-tdl-storage-notice", "");
+    content.insertBefore(notice, content.firstChild);
   }
 
   /* "Continue": the first lesson of the path not done yet, once anything is done. */
@@ -156,9 +182,12 @@
       }
       var store = load();
       var added = store$.merge(store, read.store);
-      save(store);  // the store's listeners redraw the page
-      showStatus("Imported " + plural(added.items, "new item") + " and " +
-        plural(added.cards, "card schedule") + ".");
+      // The store's listeners redraw the page, from what the browser kept.
+      var problem = store$.save(store);
+      showStatus(problem
+        ? "Nothing was imported: " + problem + ". Your progress is as it was."
+        : "Imported " + plural(added.items, "new item") + " and " +
+          plural(added.cards, "card schedule") + ".");
     }).finally(function () {
       input.value = "";  // choosing the same file again still triggers a change
     });

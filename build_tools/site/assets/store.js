@@ -14,7 +14,10 @@
  *
  * Reading the browser's own copy is lenient (a damaged entry is dropped, a page never
  * fails); reading a file to import is strict (parse says what is wrong, and nothing is
- * merged). */
+ * merged). A schedule is usable only with every field in the range FSRS produces, so a
+ * file can never put a card in a state the scheduler cannot compute with. A write counts
+ * only once it reads back as written; where the browser keeps nothing (storage blocked or
+ * full), ``writable`` says why, and the pages stay readable without it. */
 (function () {
   "use strict";
 
@@ -23,8 +26,23 @@
   var ITEM = /^(lesson|resource):[a-z0-9][a-z0-9\/-]*$/;
   var CARD = /^[a-z0-9][a-z0-9\/-]*#[0-9a-f]{12}$/;
   var COUNTS = ["reps", "lapses", "learning_steps"];
-  var AMOUNTS = ["stability", "difficulty", "elapsed_days", "scheduled_days"];
+  // The range of each amount as ts-fsrs computes it: stability between its S_MIN and
+  // S_MAX (days), difficulty from 1 to 10, intervals up to its maximum of 36500 days, and
+  // elapsed time up to the span of four-digit years. A card never rated (state 0) holds 0.
+  var RANGES = {
+    stability: [0.001, 36500],
+    difficulty: [1, 10],
+    elapsed_days: [0, 3652425],
+    scheduled_days: [0, 36500]
+  };
+  var AMOUNTS = Object.keys(RANGES);
+  // The dates this site writes (toISOString), or a plain date; years 1970 to 9999.
+  var ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+  var FULL = "this browser's storage for this site is full";
+  var BLOCKED = "this browser does not let the site keep anything (local storage is blocked)";
+  var LOST = "this browser did not keep what was written";
   var listeners = [];
+  var writeProblem;  // undefined until the first test of the storage on this page
 
   function storageKey() {
     // __md_scope is the site root Material computes in every page's head.
@@ -41,7 +59,24 @@
   }
 
   function isDate(value) {
-    return typeof value === "string" && !isNaN(Date.parse(value));
+    var found = typeof value === "string" && ISO_DATE.exec(value);
+    if (!found || Number(found[1]) < 1970 || isNaN(Date.parse(value))) return false;
+    var year = Number(found[1]), month = Number(found[2]), day = Number(found[3]);
+    // Date.parse rolls "2024-02-30" over into March: the day must exist in its month.
+    var days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    return month >= 1 && month <= 12 && day >= 1 && day <= days &&
+      !(Number(found[4]) > 23 || Number(found[5]) > 59 || Number(found[6]) > 59);
+  }
+
+  function amountProblem(card, key) {
+    var value = card[key];
+    var range = RANGES[key];
+    if (typeof value !== "number" || !isFinite(value)) return key + " is not a number";
+    if (value === 0 && (card.state === 0 || range[0] === 0)) return "";
+    if (value < range[0] || value > range[1]) {
+      return key + " " + value + " is not between " + range[0] + " and " + range[1];
+    }
+    return "";
   }
 
   /* Why a card's schedule cannot be used, or "" when it can. */
@@ -50,12 +85,15 @@
     if (!isDate(card.due)) return "its due date is missing or not a date";
     if (card.last_review != null && !isDate(card.last_review)) return "its last review is not a date";
     if ([0, 1, 2, 3].indexOf(card.state) < 0) return "its state is not 0 to 3";
-    var bad = COUNTS.filter(function (key) {
-      return !(Number.isInteger(card[key]) && card[key] >= 0);
-    }).concat(AMOUNTS.filter(function (key) {
-      return !(typeof card[key] === "number" && isFinite(card[key]) && card[key] >= 0);
-    }));
-    return bad.length ? bad[0] + " is not a non-negative number" : "";
+    var count = COUNTS.filter(function (key) {
+      return !(Number.isSafeInteger(card[key]) && card[key] >= 0);
+    })[0];
+    if (count) return count + " is not a whole number of 0 or more";
+    for (var i = 0; i < AMOUNTS.length; i += 1) {
+      var problem = amountProblem(card, AMOUNTS[i]);
+      if (problem) return problem;
+    }
+    return "";
   }
 
   function schedule(card) {
@@ -133,10 +171,17 @@
     if (!isObject(value) || value.format !== FORMAT) {
       return { error: "That file is not a progress export of this site. Nothing was changed." };
     }
+    if (!Number.isSafeInteger(value.version)) {
+      // JSON.stringify would print 1e400 (Infinity) as "null": say what it is instead.
+      return {
+        error: "That file's format version is not a version number (this site reads 1 and " +
+          "2). Nothing was changed."
+      };
+    }
     if (value.version !== 1 && value.version !== VERSION) {
       return {
-        error: "That file has format version " + JSON.stringify(value.version) + ", which this " +
-          "site does not read (it reads 1 and 2). Nothing was changed."
+        error: "That file has format version " + value.version + ", which this site does " +
+          "not read (it reads 1 and 2). Nothing was changed."
       };
     }
     var problem = fileProblem(value);
@@ -156,7 +201,8 @@
       if (!ITEM.test(items[i])) return "the item " + JSON.stringify(items[i]) + " is not a lesson or resource";
       if (!isDate(value.done[items[i]])) return "the date of " + items[i] + " is not a date";
     }
-    if (value.version === 1) return "";
+    // Version 1 had no cards; a file that has them anyway gets them checked all the same.
+    if (value.version === 1 && value.cards === undefined) return "";
     if (!isObject(value.cards)) return '"cards" is not a list of review schedules';
     var ids = Object.keys(value.cards);
     for (var j = 0; j < ids.length; j += 1) {
@@ -177,16 +223,39 @@
 
   /* -- writing ------------------------------------------------------------------------- */
 
-  /* False when the browser refuses to keep it (private modes, full storage). */
-  function save(store) {
-    var kept = true;
+  /* "" once ``text`` is stored under ``key`` and reads back as written; else why not. */
+  function write(key, text) {
     try {
-      localStorage.setItem(storageKey(), JSON.stringify(store));
+      localStorage.setItem(key, text);
+      return localStorage.getItem(key) === text ? "" : LOST;
     } catch (error) {
-      kept = false;
+      return error && (error.name === "QuotaExceededError" || error.code === 22) ? FULL : BLOCKED;
     }
+  }
+
+  /* "" when this browser keeps what the site writes, else a sentence saying why not.
+   * Tested once per page load, with a write of a few bytes that is then removed. */
+  function writable() {
+    if (writeProblem === undefined) {
+      var key = storageKey() + ".test";
+      writeProblem = write(key, String(Date.now()));
+      try {
+        localStorage.removeItem(key);
+      } catch (error) {
+        // Blocked: already said by the write.
+      }
+    }
+    return writeProblem;
+  }
+
+  /* "" once the store is kept (read back as written), else a sentence saying why not,
+   * in which case what the browser had before is left as it was. */
+  function save(store) {
+    var problem = write(storageKey(), JSON.stringify(store));
+    if (problem) writeProblem = problem;
+    var kept = !problem;
     listeners.forEach(function (listener) { listener(store, kept); });
-    return kept;
+    return problem;
   }
 
   /* ``incoming`` into ``store``: done items keep their first date; of two schedules of one
@@ -226,7 +295,9 @@
 
   window.tdlStore = {
     load: load,
+    /* save(store): "" when kept, else why not (nothing was changed). */
     save: save,
+    writable: writable,
     parse: parse,
     merge: merge,
     exportText: exportText,
