@@ -66,12 +66,10 @@ class Comments:
     eol: dict[Path_, list[str]] = field(default_factory=dict)
     trailing: list[str] = field(default_factory=list)
 
-    def under(self, path: Path_) -> bool:
-        """Whether any comment belongs to a node strictly inside ``path``."""
-        n = len(path)
-        return any(
-            len(p) > n and p[:n] == path for notes in (self.leading, self.eol) for p in notes
-        )
+    def on_items(self, path: Path_, count: int) -> bool:
+        """Whether a comment belongs to one of the ``count`` scalar items of the list at
+        ``path``; looked up item by item, so formatting stays linear in the catalog."""
+        return any((*path, i) in notes for i in range(count) for notes in (self.leading, self.eol))
 
 
 # -- reading comments ------------------------------------------------------------------
@@ -241,7 +239,7 @@ def _key_value(
     if not value:
         out.line(f"{head} []", *owners)
         return
-    if key in FLOW_LISTS and not out.comments.under(path):
+    if key in FLOW_LISTS and not out.comments.on_items(path, len(value)):
         flow = f"{head} {_flow_list(value)}"
         if len(flow) <= MAX_WIDTH:
             out.line(flow, *owners)
@@ -264,8 +262,10 @@ def _item(out: _Writer, path: Path_, mapping: dict, order: Iterable[str], first:
     # A comment above "- key:" attaches to the item when read back, so the first key's own
     # comments join the item's; that keeps a second formatting pass identical.
     leading = out.comments.leading
-    leading[path] = leading.get(path, []) + leading.pop((*path, keys[0]), [])
-    if leading[path] and not first:
+    joined = leading.get(path, []) + leading.pop((*path, keys[0]), [])
+    if joined:  # only commented items get an entry: a long catalog adds none
+        leading[path] = joined
+    if joined and not first:
         out.blank()  # a commented item opens a group ("# Stage 2 ..."): set it apart
     out.leading(path, INDENT)
     for position, key in enumerate(keys):

@@ -36,6 +36,8 @@ _INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+# Every scalar the patterns above resolve starts with one of these, or is one of these words.
+_MAYBE_TYPED = re.compile(r"[-+.0-9~]|(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$")
 
 
 class YamlSourceError(Exception):
@@ -85,6 +87,8 @@ def _line_col_of_offset(text: str, offset: int) -> tuple[int, int]:
 
 def resolve_plain(value: str) -> Any:
     """Type of an unquoted scalar under the YAML 1.2 core schema."""
+    if value and not _MAYBE_TYPED.match(value):
+        return value  # most catalog scalars: words, which no pattern below can match
     if _NULL.match(value):
         return None
     if value in _BOOL:
@@ -130,74 +134,80 @@ class _Builder:
         line, col = _position(mark)
         raise YamlSourceError([Problem(self.located.path, line, col, message)])
 
-    def _child_path(self, mark) -> Path_ | None:
-        """Path of the node about to be added; None when it is a mapping key."""
-        if not self.stack:
-            return ()
-        container, path, pending = self.stack[-1]
-        if isinstance(container, list):
-            return (*path, len(container))
-        if pending is _NO_KEY:
-            return None
-        return (*path, pending)
+    def _refuse(self, ev) -> None:
+        """Fail on what a node event may carry but a catalog must not: an anchor or a tag."""
+        if ev.anchor:
+            self.fail(
+                ev.start_mark, "anchors and aliases are not allowed here; write the value out"
+            )
+        if ev.tag not in (None, "!"):
+            self.fail(ev.start_mark, f"YAML tags such as '{ev.tag}' are not allowed here")
 
-    def _attach(self, value: Any, mark) -> None:
+    def _add(self, value: Any, mark) -> None:
+        """Attach a node to the open container and note where it stood (a mapping key's
+        place goes to ``keys``, every other node's to ``values``)."""
+        position = (mark.line + 1, mark.column + 1)
         if not self.stack:
+            self.located.values[()] = position
             self.located.data = value
             return
         top = self.stack[-1]
         container, path, pending = top
-        if isinstance(container, list):
+        if type(container) is list:
+            self.located.values[(*path, len(container))] = position
             container.append(value)
-        elif pending is _NO_KEY:
-            if not isinstance(value, str):
-                self.fail(mark, "mapping keys must be plain strings")
-            if value in container:
-                first = self.located.keys[(*path, value)]
-                self.fail(mark, f"duplicate key '{value}' (first defined at line {first[0]})")
-            self.located.keys[(*path, value)] = _position(mark)
-            top[2] = value
-        else:
+        elif pending is not _NO_KEY:
+            self.located.values[(*path, pending)] = position
             container[pending] = value
             top[2] = _NO_KEY
+        elif type(value) is not str:
+            self.fail(mark, "mapping keys must be plain strings")
+        elif value in container:
+            first = self.located.keys[(*path, value)]
+            self.fail(mark, f"duplicate key '{value}' (first defined at line {first[0]})")
+        else:
+            self.located.keys[(*path, value)] = position
+            top[2] = value
 
+    # Called once per parser event (about 30 per catalog entry): the common kinds are tested
+    # first, by exact type, so a 30,000-entry catalog loads in a fraction of its parse time.
     def event(self, ev) -> None:
-        if isinstance(ev, yaml.AliasEvent):
+        kind = type(ev)
+        if kind is yaml.ScalarEvent:
+            if ev.anchor is not None or ev.tag is not None:
+                self._refuse(ev)
+            value = ev.value
+            self._add(resolve_plain(value) if not ev.style else value, ev.start_mark)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self.stack.pop()
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if ev.anchor is not None or ev.tag is not None:
+                self._refuse(ev)
+            if len(self.stack) >= MAX_DEPTH:
+                self.fail(ev.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
+            path = self._child_path(ev.start_mark)
+            container: Any = [] if kind is yaml.SequenceStartEvent else {}
+            self._add(container, ev.start_mark)
+            self.stack.append([container, path, _NO_KEY])
+        elif kind is yaml.AliasEvent:
             self.fail(
                 ev.start_mark, "anchors and aliases are not allowed here; write the value out"
             )
-        if getattr(ev, "anchor", None):
-            self.fail(
-                ev.start_mark, "anchors and aliases are not allowed here; write the value out"
-            )
-        if isinstance(ev, yaml.DocumentStartEvent):
+        elif kind is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents > 1:
                 self.fail(ev.start_mark, "expected a single YAML document, found another")
-            return
-        tag = getattr(ev, "tag", None)
-        if tag not in (None, "!") and isinstance(
-            ev, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
-        ):
-            self.fail(ev.start_mark, f"YAML tags such as '{tag}' are not allowed here")
-        if isinstance(ev, yaml.ScalarEvent):
-            value = resolve_plain(ev.value) if ev.style in (None, "") else ev.value
-            loc = self._child_path(ev.start_mark)
-            if loc is not None:
-                self.located.values[loc] = _position(ev.start_mark)
-            self._attach(value, ev.start_mark)
-        elif isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            if len(self.stack) >= MAX_DEPTH:
-                self.fail(ev.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
-            loc = self._child_path(ev.start_mark)
-            if loc is None:
-                self.fail(ev.start_mark, "mapping keys must be plain strings")
-            self.located.values[loc] = _position(ev.start_mark)
-            container: Any = [] if isinstance(ev, yaml.SequenceStartEvent) else {}
-            self._attach(container, ev.start_mark)
-            self.stack.append([container, loc, _NO_KEY])
-        elif isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            self.stack.pop()
+
+    def _child_path(self, mark) -> Path_:
+        """Path of the container about to be added; a container cannot be a mapping key."""
+        if not self.stack:
+            return ()
+        container, path, pending = self.stack[-1]
+        if type(container) is list:
+            return (*path, len(container))
+        if pending is _NO_KEY:
+            self.fail(mark, "mapping keys must be plain strings")
+        return (*path, pending)
 
 
 _NO_KEY = object()
