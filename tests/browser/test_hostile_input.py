@@ -260,7 +260,7 @@ def test_hostile_text_reads_as_written(trapped, path):
     try:
         trapped.page.wait_for_function(
             """texts => {
-                const shown = document.documentElement.textContent.split(/\\s+/).join(' ');
+                const shown = document.body.innerText.split(/\\s+/).join(' ');
                 return texts.every(t => shown.includes(t));
             }""",
             arg=expected,
@@ -268,7 +268,7 @@ def test_hostile_text_reads_as_written(trapped, path):
         )
     except PlaywrightTimeout:
         pass  # the assertion below names what is missing
-    shown = normal(trapped.page.evaluate("document.documentElement.textContent"))
+    shown = normal(trapped.page.evaluate("document.body.innerText"))
     missing = [name for name in SHOWN[path] if normal(FIELDS[name]) not in shown]
     assert missing == []
     assert trapped.dialogs == []
