@@ -46,13 +46,21 @@ KIND_LABELS = {
 FREE_LABELS = {"yes": "Free", "audit": "Free to audit", "paid": "Paid"}
 # Characters that start inline markup anywhere (links, emphasis, code, math, tables), and
 # those that start a block only at the beginning of the text (headings, lists, quotes).
-_MD_INLINE = re.compile(r"([\\`*_{}\[\]|~$])")
-_MD_BLOCK_START = re.compile(r"^(\s*)([#+\->]|\d+)(?=(.))")
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]|$])")
+_MD_BLOCK_START = re.compile(r"^(\s*)([#+\->]|\d+)(?=(.?))")
+# A line break would end the list item, heading or link the text sits in; HTML shows one
+# as a space anyway.
+_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
 
 
 def md_text(value: object) -> Markup:
-    """HTML-escape, then backslash-escape Markdown punctuation, for text in Markdown context."""
-    text = _MD_INLINE.sub(r"\\\1", str(escape(value)))
+    """HTML-escape, then backslash-escape Markdown punctuation, for text in Markdown context.
+
+    "~" (strikethrough where an extension reads it) is written as an entity: Markdown
+    does not unescape a backslash before it, so the backslash would show.
+    """
+    text = _LINE_BREAK.sub(" ", str(escape(value)))
+    text = _MD_INLINE.sub(r"\\\1", text).replace("~", "&#126;")
     return Markup(_MD_BLOCK_START.sub(_escape_block_start, text, count=1))
 
 
@@ -60,7 +68,7 @@ def _escape_block_start(match: re.Match[str]) -> str:
     indent, marker = match.group(1), match.group(2)
     if marker.isdigit():
         # "1. x" is a list only because of the dot, so the dot is what gets escaped.
-        return indent + marker + ("\\" if match.group(3) in ".)" else "")
+        return indent + marker + ("\\" if match.group(3) in (".", ")") else "")
     return indent + "\\" + marker
 
 

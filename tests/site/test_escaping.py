@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 from urllib.parse import unquote
 
 import markdown
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from build_tools.site.pages import md_url, meta_text, nav_title
-from tests.conftest import catalog_yaml, run_cli
+from build_tools.site.pages import md_text, md_url, meta_text, nav_title
+from tests.conftest import ROOT, catalog_yaml, run_cli
 from tests.notebooks.conftest import lesson_text
 
 # The characters that end a link, quote an attribute or open an attribute list or a tag,
@@ -92,3 +94,63 @@ def test_check_refuses_control_characters_in_front_matter_at_their_place(tmp_pat
     assert (
         "docs/lessons/stage-1/01-x.py:3:12: summary: must not contain the control character U+202E"
     ) in result.stderr
+
+
+def project_markdown(text: str) -> str:
+    """``text`` rendered by Python-Markdown with the extensions of the project's mkdocs.yml."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    names, settings_by_name = [], {}
+    for entry in config["markdown_extensions"]:
+        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
+        names.append(name)
+        settings_by_name[name] = options or {}
+    return markdown.markdown(text, extensions=names, extension_configs=settings_by_name)
+
+
+class _Reader(HTMLParser):
+    """The tags and the text of a fragment of HTML."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+# Text made of what starts Markdown and HTML constructs, at the start of a line or inside it.
+PLAIN_TEXT = (
+    st.text(
+        alphabet=st.sampled_from(list("#*_`[]()<>{}!|~$\\-+=.:;&\"' \n\t1aZ")),
+        min_size=1,
+        max_size=30,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+# How the pages' templates place plain text in Markdown: the only tags each may yield, and
+# the text it shows.
+CONTEXTS = {
+    "- {}": (["ul", "li"], "{}"),
+    # The table of contents adds its permalink ("¶") to every heading.
+    "### [Stage 1: {}](page.md)": (["h3", "a", "a"], "Stage 1: {}¶"),
+    "1. [{}](page.md) — {} *(5 min)*": (["ol", "li", "a", "em"], "{} — {} (5 min)"),
+}
+
+
+@pytest.mark.parametrize("context", list(CONTEXTS))
+@settings(max_examples=200, deadline=None)
+@given(value=PLAIN_TEXT)
+def test_plain_text_in_markdown_becomes_no_markup(context, value):
+    tags, shown = CONTEXTS[context]
+    reader = _Reader()
+    reader.feed(project_markdown(context.format(*[md_text(value)] * context.count("{}"))))
+    assert reader.tags == tags
+    expected = shown.format(*[value] * shown.count("{}"))
+    assert " ".join("".join(reader.text).split()) == " ".join(expected.split())
