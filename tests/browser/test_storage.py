@@ -102,6 +102,11 @@ def test_import_into_full_storage_says_so_and_changes_nothing(tab, tmp_path):
     )
     assert stored_text(tab) == kept
     assert done_lessons(tab) == [FIRST]
+    # From then on the page says once why nothing can be kept, and writes nothing more.
+    notice = tab.page.locator("[data-tdl-storage-notice]")
+    assert text_starting(notice, "Your progress cannot be kept here: this browser's storage")
+    assert notice.count() == 1
+    assert tab.page.locator("input[data-tdl-import]").is_disabled()
     assert tab.errors == []
 
 
