@@ -14,9 +14,14 @@ run:
   2 MB;
 - growth ratios between sizes (10x more resources: linear growth reads ~10x).
 
+Before those, ``check`` alone (``--check-sizes``, default 3,000 and 30,000 resources with
+prerequisites, written as ``fmt`` writes them) against the real catalog in the same run:
+wall and CPU seconds, and the ratio. Goal at 30,000: under 5 s. ``--check-only`` stops there.
+
 Never asserts. Wall-clock figures need an otherwise idle machine; the load average is printed.
 
     .venv/bin/python bench/catalog_scale.py [--sizes 100,1000,10000] [--keep]
+        [--check-sizes 3000,30000] [--check-only]
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import gzip
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,7 +48,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from build_tools.catalog.format import Comments, emit  # noqa: E402
 from build_tools.catalog.model import FREE, KINDS, LEVELS, load_catalog  # noqa: E402
+from build_tools.catalog.yamlsource import MAX_BYTES  # noqa: E402
 from build_tools.commands.new_lesson import render as lesson_source  # noqa: E402
 from tests.browser.chromium import launch  # noqa: E402
 
@@ -89,9 +97,12 @@ TAGS = [
 HOSTS = [f"courses-{i}.example.org" for i in range(50)]
 
 
-def synthetic_resources(count: int, seed: int = 0) -> list[dict]:
+def synthetic_resources(
+    count: int, seed: int = 0, summary_words: int = 28, prerequisites: bool = False
+) -> list[dict]:
     """``count`` valid catalog entries, the same every run, with text fields as long on
-    average as the real catalog's (``field_lengths`` prints both)."""
+    average as the real catalog's (``field_lengths`` prints both). With ``prerequisites``,
+    half the entries name one to three earlier ones (so the graph has no cycle)."""
     rng = random.Random(seed)
     resources = []
     for i in range(count):
@@ -110,8 +121,11 @@ def synthetic_resources(count: int, seed: int = 0) -> list[dict]:
             "free": rng.choice(FREE),
             "level": rng.choice(LEVELS),
             "tags": sorted(rng.sample(TAGS, rng.randint(1, 4))),
-            "summary": " ".join(rng.choice(WORDS) for _ in range(28)).capitalize() + ".",
+            "summary": " ".join(rng.choice(WORDS) for _ in range(summary_words)).capitalize() + ".",
         }
+        if prerequisites and i and rng.random() < 0.5:
+            earlier = (resources[rng.randrange(i)]["id"] for _ in range(rng.randint(1, 3)))
+            entry["prerequisites"] = list(dict.fromkeys(earlier))
         if rng.random() < 0.7:
             entry["est_hours"] = rng.choice([2, 5, 10, 20, 40, 60, 1.5])
         if rng.random() < 0.03:
@@ -181,6 +195,70 @@ def timed(command: list[str], cwd: Path) -> float:
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr[-3000:]}")
     return elapsed
+
+
+def timed_check(catalog: Path, rounds: int = 3) -> tuple[float, float]:
+    """Median wall and CPU seconds of ``check`` on ``catalog`` alone (interpreter start
+    included); the CPU figure stays honest on a machine shared with other work."""
+    walls, cpus = [], []
+    for _ in range(rounds):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        walls.append(
+            timed(
+                [
+                    sys.executable,
+                    "-m",
+                    "build_tools",
+                    "check",
+                    "--no-lessons",
+                    "--catalog",
+                    str(catalog),
+                ],
+                ROOT,
+            )
+        )
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def write_check_catalog(target: Path, count: int) -> Path:
+    """``count`` resources with prerequisites, written as ``fmt`` writes a catalog; the
+    summaries are shortened only as far as the loader's size cap requires."""
+    stages = [s.model_dump(exclude_none=True) for s in load_catalog(ROOT / "resources.yml").stages]
+    path = target / f"resources-{count}.yml"
+    for words in (28, 24, 20, 16, 12):
+        resources = synthetic_resources(count, summary_words=words, prerequisites=True)
+        text = emit({"stages": stages, "resources": resources}, Comments())
+        if len(text.encode()) <= MAX_BYTES:
+            break
+    path.write_text(text, "utf-8")
+    return path
+
+
+def check_scale(sizes: list[int]) -> None:
+    """``check`` on synthetic catalogs against the real catalog, measured in the same run."""
+    work = Path(tempfile.mkdtemp(prefix="tdl-check-scale-"))
+    try:
+        catalogs = [(count, write_check_catalog(work, count)) for count in sizes]
+        real = ROOT / "resources.yml"
+        real_count = len(load_catalog(real).resources)
+        base_wall, base_cpu = timed_check(real)
+        print("\ncheck --no-lessons, median of 3 (the real catalog measured in the same run)")
+        print(f"{'resources':>10} {'MiB':>6} {'wall s':>8} {'CPU s':>7} {'x real (wall)':>14}")
+        print(
+            f"{real_count:>10,} {real.stat().st_size / 2**20:>6.2f} {base_wall:>8.2f} "
+            f"{base_cpu:>7.2f} {1:>13.2f}x"
+        )
+        for count, path in catalogs:
+            wall, cpu = timed_check(path)
+            print(
+                f"{count:>10,} {path.stat().st_size / 2**20:>6.2f} {wall:>8.2f} {cpu:>7.2f} "
+                f"{wall / base_wall:>13.2f}x"
+            )
+        print(f"at {sizes[-1]:,} resources: {wall:.2f} s (goal < 5 s)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -333,8 +411,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects")
+    parser.add_argument(
+        "--check-sizes", default="3000,30000", help="catalog sizes for the check-only figures"
+    )
+    parser.add_argument(
+        "--check-only", action="store_true", help="only the check figures (no builds, no browser)"
+    )
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    check_scale([int(n) for n in args.check_sizes.split(",")])
+    if args.check_only:
+        return 0
     real = [r.model_dump() for r in load_catalog(ROOT / "resources.yml").resources]
     print(f"mean lengths, real catalog ({len(real)}): {field_lengths(real)}")
     print(f"mean lengths, synthetic (1,000):    {field_lengths(synthetic_resources(1000))}")
