@@ -9,13 +9,14 @@ as markup, whichever template prints it:
   formatting, links or attribute lists;
 - in page front matter and navigation titles, which the theme's templates (Material's and
   Zensical's alike) print without escaping, it is handed over already HTML-escaped
-  (:func:`meta_text`, :func:`nav_title`);
+  (:func:`theme_text`);
 - as a link target in Markdown, a URL is percent-encoded (:func:`md_url`) so that no
   character of it can end the link or start an attribute list.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import re
@@ -77,19 +78,30 @@ def yaml_string(value: object) -> Markup:
     return Markup(json.dumps(str(value), ensure_ascii=False))
 
 
+def theme_text(value: object) -> str:
+    """Plain text HTML-escaped for a theme template that prints it as it stands.
+
+    ``&``, ``<``, ``>`` and ``"`` are escaped; the apostrophe is not, since every
+    attribute of the themes' templates is double-quoted, and a few of them escape a title
+    once more (the footer's ``aria-label``), where an escaped apostrophe, common in
+    titles, would be read out as ``&#39;``.
+    """
+    return html.escape(str(value), quote=False).replace('"', "&quot;")
+
+
 def meta_text(value: object) -> Markup:
     """Plain text as a front matter value that a theme prints into HTML unescaped.
 
     Material and Zensical print ``page.meta.title`` into ``<title>`` and the header, and
     ``page.meta.description`` into ``<meta name="description" content="...">``, as they
-    stand: the value is HTML-escaped (quotes included) before it becomes a YAML string.
+    stand: the value is HTML-escaped before it becomes a YAML string.
     """
-    return yaml_string(escape(value))
+    return yaml_string(theme_text(value))
 
 
 def nav_title(value: object) -> str:
     """Plain text as a navigation title: themes print nav titles unescaped."""
-    return str(escape(value))
+    return theme_text(value)
 
 
 # What a URL may keep as it is in a Markdown link target: RFC 3986's unreserved and reserved
