@@ -42,11 +42,12 @@
 # modern CNNs puts BatchNorm inside a convolutional network and adds the other standard
 # cure for deep networks that will not train, residual connections.
 #
-# **Runtime:** about 15 s on a laptop CPU.
+# **Runtime:** about 35 s on a laptop CPU.
 
 # %%
 import copy
 import math
+import os
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -57,8 +58,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from torch import nn
 
-torch.manual_seed(0)
-rng = np.random.default_rng(0)
+SEED = int(os.environ.get("TDL_SEED", "0"))  # any seed: the claims below hold for every one tried
+torch.manual_seed(SEED)
+rng = np.random.default_rng(SEED)
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.set_num_threads(1)  # small models: one CPU thread is fastest and steadiest
 print("device:", DEVICE)
@@ -96,11 +98,13 @@ X, y = make_classification(
     n_clusters_per_class=2,
     class_sep=3.0,
     flip_y=0.0,  # no label noise of its own: section 4 adds it on purpose
-    random_state=0,
+    random_state=SEED,  # each seed draws a different data set, not only different weights
 )
-X_rest, X_test, y_rest, y_test = train_test_split(X, y, test_size=700, random_state=0, stratify=y)
+X_rest, X_test, y_rest, y_test = train_test_split(
+    X, y, test_size=700, random_state=SEED, stratify=y
+)
 X_train, X_val, y_train, y_val = train_test_split(
-    X_rest, y_rest, test_size=700, random_state=0, stratify=y_rest
+    X_rest, y_rest, test_size=700, random_state=SEED, stratify=y_rest
 )
 mean, scale = X_train.mean(axis=0), X_train.std(axis=0)
 
@@ -118,11 +122,12 @@ linear_model = LogisticRegression(max_iter=2000).fit((X_train - mean) / scale, y
 acc_linear = linear_model.score((X_val - mean) / scale, y_val)
 print(f"guessing: 0.100   logistic regression, validation accuracy: {acc_linear:.3f}")
 assert len(Xtr) == 1603 and len(Xva) == len(Xte) == 700
-assert 0.8 < acc_linear < 0.87
+assert 0.78 < acc_linear < 0.97
 
 # %% [markdown]
-# Guessing is right one time in ten, and logistic regression, a linear model, about 84
-# times in a hundred. Those are the reference points for the networks below.
+# Guessing is right one time in ten, and logistic regression, a linear model, about 85
+# times in a hundred (each seed draws a new data set; the ones we tried gave 84% to 90%).
+# Those are the reference points for the networks below.
 #
 # A few helpers shared by all experiments: mini-batches (dropping the incomplete last
 # batch, for a reason we will meet under BatchNorm), a training loop that records the
@@ -148,7 +153,7 @@ def train(
     epochs,
     batch_size=64,
     scheduler=None,
-    seed=0,
+    seed=SEED,
     on_epoch=None,
     drop_last=True,
 ):
@@ -210,7 +215,7 @@ def evaluate(model, X, y):
 
 # %%
 def activation_stats(init, activation=torch.relu, depth=12, width=256):
-    torch.manual_seed(0)
+    torch.manual_seed(SEED)
     h = torch.randn(512, width, device=DEVICE)
     stds, saturated = [], []
     for _ in range(depth):
@@ -236,7 +241,7 @@ tanh_stats = {
     ],
 }
 
-# %% alt=["Standard deviation of the activations after each of 12 ReLU layers, log scale: with unit-variance weights it climbs in a straight line to about 10 to the 12, with std 0.01 it falls in a straight line to about 10 to the minus 12, PyTorch's default falls more gently to about 10 to the minus 5, and Kaiming initialization stays flat near 0.5 to 0.8", "Share of saturated tanh units per layer: with unit-variance weights most units sit at plus or minus 1 in every layer, with Xavier initialization almost none do"]
+# %% alt=["Standard deviation of the activations after each of 12 ReLU layers, log scale: with unit-variance weights it climbs in a straight line to about 10 to the 12, with std 0.01 it falls in a straight line to about 10 to the minus 12, PyTorch's default falls more gently to about 10 to the minus 5, and Kaiming initialization stays roughly flat, between about 0.5 and 1", "Share of saturated tanh units per layer: with unit-variance weights most units sit at plus or minus 1 in every layer, with Xavier initialization almost none do"]
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
 layers = np.arange(1, 13)
 for name, stds in relu_stats.items():
@@ -259,17 +264,17 @@ for name, stds in relu_stats.items():
 default_stds = relu_stats["PyTorch default"]
 shrink_per_layer = (default_stds[0] / default_stds[-1]) ** (1 / 11)
 print(f"PyTorch default: the signal shrinks {shrink_per_layer:.2f}-fold per layer")
-assert 1e11 < relu_stats["normal, std 1"][-1] < 1e13
-assert 1e-13 < relu_stats["normal, std 0.01"][-1] < 1e-11
+assert 11 < math.log10(relu_stats["normal, std 1"][-1]) < 13  # orders of magnitude
+assert -13 < math.log10(relu_stats["normal, std 0.01"][-1]) < -11
 assert relu_stats["PyTorch default"][-1] < 1e-3
 assert 2.2 < shrink_per_layer < 2.7  # sqrt(6) = 2.45 in theory
-assert 0.3 < relu_stats["Kaiming (std sqrt(2/n))"][-1] < 3
+assert -1 < math.log10(relu_stats["Kaiming (std sqrt(2/n))"][-1]) < 1  # within 10x of 1
 assert tanh_stats["tanh, normal std 1"].mean() > 0.5 > tanh_stats["tanh, Xavier"].mean()
 
 # %% [markdown]
 # After twelve layers the signal has grown about $10^{12}$-fold with unit-variance
-# weights and shrunk as much with `std=0.01`. Kaiming initialization keeps it at the
-# same scale all the way down. The surprise is PyTorch's default: it draws weights with
+# weights and shrunk as much with `std=0.01`. Kaiming initialization keeps it at about
+# the same scale all the way down. The surprise is PyTorch's default: it draws weights with
 # variance $1/(3n)$, a sensible choice for shallow networks, but then $n\sigma^2/2 = 1/6$,
 # so in a deep ReLU stack each layer shrinks the signal about $\sqrt 6 \approx 2.5$-fold
 # and after twelve layers almost nothing is left. With tanh, unit-variance weights leave
@@ -310,13 +315,13 @@ variants = {
 norm_runs = {}
 for lr, names in ((GENTLE, list(variants)), (BOLD, ["Kaiming init", "BatchNorm"])):
     for name in names:
-        torch.manual_seed(0)
+        torch.manual_seed(SEED)
         model = deep_mlp(**variants[name])
         optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
         losses = train(model, optimizer, Xtr, ytr, epochs=6)
         norm_runs[(name, lr)] = (losses, evaluate(model, Xva, yva)[1])
 
-# %% alt=["Training loss of the 8-layer network at learning rate 0.02, log scale: with the default initialization the loss stays flat on the log 10 line for all 150 steps, while Kaiming initialization, BatchNorm and LayerNorm all fall well below it", "The same at learning rate 0.2: the Kaiming-initialized plain network hovers around the log 10 line and at the very end shoots up to the top of the plot, while the BatchNorm network falls almost as fast as at 0.02"]
+# %% alt=["Training loss of the 8-layer network at learning rate 0.02, log scale: with the default initialization the loss stays flat on the log 10 line for all 150 steps, while Kaiming initialization, BatchNorm and LayerNorm all fall well below it", "The same at learning rate 0.2: the Kaiming-initialized plain network hovers around the log 10 line (in runs where it diverges, it shoots up to the top of the plot), while the BatchNorm network falls almost as fast as at 0.02"]
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), sharey=True)
 for ax, lr in zip(axes, (GENTLE, BOLD), strict=True):
     for (name, run_lr), (losses, acc) in norm_runs.items():
@@ -387,15 +392,16 @@ assert acc[("Kaiming init", GENTLE)] - acc[("default init", GENTLE)] > 0.7
 # The left plot above compares them at learning rate 0.02: even with PyTorch's default
 # initialization, which left the plain network stuck, both normalized networks train.
 # The right plot raises the learning rate tenfold, to 0.2: the Kaiming-initialized plain
-# network never gets going and finally diverges, while the BatchNorm network trains
-# almost as well as before. Normalization makes training much less sensitive to both
+# network never gets going (its loss hovers around $\log 10$, and with some seeds it
+# finally diverges to `nan`), while the BatchNorm network trains almost as well as
+# before. Normalization makes training much less sensitive to both
 # initialization and learning rate, which in practice means you can train faster with
 # less tuning.
 
 # %%
 assert final[("BatchNorm", GENTLE)] < 0.5
 assert final[("LayerNorm", GENTLE)] < 0.5
-assert not final[("Kaiming init", BOLD)] < 1.0  # diverged (nan counts as diverged too)
+assert acc[("Kaiming init", BOLD)] < 0.3  # stuck near log 10, or diverged to nan
 assert final[("BatchNorm", BOLD)] < 0.5
 assert acc[("BatchNorm", BOLD)] - acc[("Kaiming init", BOLD)] > 0.5
 
@@ -410,10 +416,10 @@ assert acc[("BatchNorm", BOLD)] - acc[("Kaiming init", BOLD)] > 0.5
 
 # %%
 tiny_batch = []
-for seed in range(3):
+for seed in (SEED, SEED + 1000, SEED + 2000):  # three draws of weights and batch order
     accs = []
     for drop_last in (True, False):
-        if seed == 0 and drop_last:  # this run was made above
+        if seed == SEED and drop_last:  # this run was made above
             accs.append(acc[("BatchNorm", GENTLE)])
             continue
         torch.manual_seed(seed)
@@ -429,13 +435,12 @@ tiny_batch = np.array(tiny_batch)
 tiny_batch_cost = (tiny_batch[:, 0] - tiny_batch[:, 1]).mean()
 print(f"keeping the batch of 3 costs {100 * tiny_batch_cost:.0f} points of accuracy on average")
 assert len(Xtr) % 64 == 3
-assert (tiny_batch[:, 1] < tiny_batch[:, 0]).all()
-assert tiny_batch_cost > 0.05
+assert tiny_batch_cost > 0.03
 
 # %% [markdown]
-# Three examples out of 1,603 per epoch cost accuracy with every seed, at least several
-# points on average and often far more, and the size of the damage swings widely from
-# seed to seed. Use reasonably
+# Three examples out of 1,603 per epoch cost validation accuracy: on average at least
+# several points, often far more, and the size of the damage swings widely from seed to
+# seed (the three printed lines show how widely). Use reasonably
 # large batches with BatchNorm and drop or pad tiny leftover batches, or use LayerNorm,
 # which has no such problem.
 #
@@ -460,7 +465,7 @@ def mlp():
     ).to(DEVICE)
 
 
-def lr_finder(make_model, lr_min=1e-4, lr_max=10.0, steps=100, seed=0):
+def lr_finder(make_model, lr_min=1e-4, lr_max=10.0, steps=100, seed=SEED):
     torch.manual_seed(seed)
     model = make_model()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr_min, momentum=0.9)
@@ -486,7 +491,7 @@ finder_lrs, finder_losses = lr_finder(mlp)
 lr_at_min = finder_lrs[finder_losses.argmin()]
 suggested = lr_at_min / 10
 
-# %% alt="Learning-rate finder: the smoothed training loss against a learning rate growing from 0.0001 on a log axis; it stays near 2.3 up to about 0.01, falls steadily to its minimum of about 1.1 near 0.4, marked in red, then shoots up past 4.5; a green line marks a tenth of the minimum, about 0.04, where the loss has just begun to fall"
+# %% alt="Learning-rate finder: the smoothed training loss against a learning rate growing from 0.0001 on a log axis; it stays near 2.3 up to about 0.01, falls steadily to its minimum near 0.4, marked in red, then shoots up past 4.5; a green line marks a tenth of the minimum, about 0.04, where the loss has just begun to fall"
 fig, ax = plt.subplots(figsize=(7.5, 4.2))
 ax.semilogx(finder_lrs, finder_losses)
 ax.axvline(lr_at_min, color="tab:red", linestyle="--", label=f"minimum loss at {lr_at_min:.2f}")
@@ -500,7 +505,7 @@ print(
     f"sweep stopped after {len(finder_lrs)} steps; minimum at lr={lr_at_min:.3f}, suggestion {suggested:.3f}"
 )
 assert 0.25 < lr_at_min < 0.7
-assert finder_losses[-1] > 2 * finder_losses.min()  # it did find the blow-up
+assert len(finder_lrs) < 100  # it stopped early: the loss blew up past 4x its minimum
 
 # %% [markdown]
 # The finder puts the edge of stability at about 0.4 for this model and suggests about
@@ -518,7 +523,9 @@ assert finder_losses[-1] > 2 * finder_losses.min()  # it did find the blow-up
 # Large steps early explore quickly; small steps late settle into the bottom of the valley
 # instead of bouncing across it. We compare the finder's suggestion as a constant rate and
 # a constant 0.4 with cosine and one-cycle schedules peaking at 0.4, for 8 epochs each,
-# and record the training loss on the full training set at the end.
+# and record the training loss on the full training set at the end. A single run with a
+# bold rate is at the mercy of its luck, so each schedule is trained with three seeds
+# (three initial weights and batch orders) and we compare the means.
 
 # %%
 EPOCHS, PEAK = 8, 0.4
@@ -535,63 +542,79 @@ schedules = {
         lambda opt: torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=PEAK, total_steps=steps_total),
     ),
 }
+SCHEDULE_SEEDS = (SEED, SEED + 1000, SEED + 2000)
 schedule_runs = {}
 for name, (lr, make_scheduler) in schedules.items():
-    torch.manual_seed(0)
-    model = mlp()
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
-    scheduler = make_scheduler(optimizer)
-    losses = train(model, optimizer, Xtr, ytr, EPOCHS, scheduler=scheduler)
+    curves, train_losses, val_accs = [], [], []
+    for seed in SCHEDULE_SEEDS:
+        torch.manual_seed(seed)
+        model = mlp()
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+        scheduler = make_scheduler(optimizer)
+        losses = train(model, optimizer, Xtr, ytr, EPOCHS, scheduler=scheduler, seed=seed)
+        curves.append(np.nan_to_num(losses, nan=10.0).clip(max=10.0))  # diverged: drawn at 10
+        train_losses.append(evaluate(model, Xtr, ytr)[0])
+        val_accs.append(evaluate(model, Xva, yva)[1])
     lr_trace = [lr] * steps_total
-    if scheduler is not None:  # replay the schedule on a dummy optimizer to draw it
-        dummy = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr, momentum=0.9)
-        replay = make_scheduler(dummy)
+    dummy = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr, momentum=0.9)
+    replay = make_scheduler(dummy)
+    if replay is not None:  # replay the schedule on a dummy optimizer to draw it
         lr_trace = []
         for _ in range(steps_total):
             lr_trace.append(replay.get_last_lr()[0])
             dummy.step()
             replay.step()
-    train_loss, val_acc = evaluate(model, Xtr, ytr)[0], evaluate(model, Xva, yva)[1]
-    schedule_runs[name] = (lr_trace, losses, train_loss, val_acc)
+    schedule_runs[name] = (lr_trace, np.mean(curves, axis=0), train_losses, val_accs)
 
-# %% alt=["The four learning-rate schedules over 200 steps: two flat lines at about 0.04 and 0.4, a cosine curve falling from 0.4 to zero, and the one-cycle curve rising to 0.4 over the first 30 percent of the steps, then falling to almost zero", "Training loss with each schedule, log scale: the constant 0.4 run falls at first, then climbs back to about 2.3 and stays there; cosine also climbs while its rate is high and comes down as the rate decays; the small constant rate and one-cycle fall furthest, one-cycle ending lowest"]
+# %% alt=["The four learning-rate schedules over 200 steps: two flat lines at about 0.04 and 0.4, a cosine curve falling from 0.4 to zero, and the one-cycle curve rising to 0.4 over the first 30 percent of the steps, then falling to almost zero", "Training loss with each schedule, log scale: the constant 0.4 run falls at first, then climbs back to about 2.3 and stays there; cosine also climbs while its rate is high and comes down as the rate decays; the small constant rate and one-cycle fall furthest, to about the same low level"]
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
-for name, (lr_trace, losses, train_loss, _) in schedule_runs.items():
+for name, (lr_trace, mean_curve, train_losses, _) in schedule_runs.items():
     ax1.plot(lr_trace, label=name)
-    smooth = np.convolve(np.nan_to_num(losses, nan=10.0), np.ones(10) / 10, mode="valid")
-    ax2.plot(smooth, label=f"{name}: final loss {train_loss:.3f}")
+    smooth = np.convolve(mean_curve, np.ones(10) / 10, mode="valid")
+    ax2.plot(smooth, label=f"{name}: final loss {np.mean(train_losses):.3f}")
 ax1.set_xlabel("step")
 ax1.set_ylabel("learning rate")
 ax1.set_title("Schedules")
 ax1.legend(fontsize=8)
 ax2.set_yscale("log")
 ax2.set_xlabel("step")
-ax2.set_ylabel("training loss (moving average)")
+ax2.set_ylabel("training loss (moving average, mean of 3 seeds)")
 ax2.set_title("Training with each schedule")
 ax2.legend(fontsize=8)
 fig.tight_layout()
 plt.show()
 
-print(f"{'schedule':>22} {'final training loss':>20} {'val. accuracy':>14}")
-for name, (_, _, train_loss, val_acc) in schedule_runs.items():
-    print(f"{name:>22} {train_loss:>20.4f} {val_acc:>14.3f}")
+print(f"{'schedule':>22} {'final training loss, 3 seeds':>36} {'val. accuracy, 3 seeds':>30}")
+for name, (_, _, train_losses, val_accs) in schedule_runs.items():
+    losses_text = " ".join(f"{v:.3f}" for v in train_losses)
+    accs_text = " ".join(f"{v:.3f}" for v in val_accs)
+    print(
+        f"{name:>22} {np.mean(train_losses):7.3f} ({losses_text})"
+        f" {np.mean(val_accs):7.3f} ({accs_text})"
+    )
 
-loss_of = {name: run[2] for name, run in schedule_runs.items()}
-val_acc_of = {name: run[3] for name, run in schedule_runs.items()}
+loss_of = {name: np.mean(run[2]) for name, run in schedule_runs.items()}
+val_acc_of = {name: np.mean(run[3]) for name, run in schedule_runs.items()}
 one_cycle, cosine, bold = f"one-cycle, peak {PEAK}", f"cosine, peak {PEAK}", f"constant {PEAK}"
+small = f"constant {suggested:.2f}"
 peak_step = int(np.argmax(schedule_runs[one_cycle][0]))
 assert abs(max(schedule_runs[one_cycle][0]) - PEAK) < 0.01 * PEAK
 assert 0.2 * steps_total < peak_step < 0.4 * steps_total  # warm-up covers the first ~30%
 assert loss_of[bold] > 1.5 and val_acc_of[bold] < 0.3  # knows nothing, or nearly
-assert loss_of[one_cycle] < 0.1 and loss_of[cosine] < 0.25
-assert loss_of[f"constant {suggested:.2f}"] < 0.1
-assert min(val_acc_of[one_cycle], val_acc_of[cosine]) > acc_linear + 0.05
+assert loss_of[one_cycle] < 0.1 and loss_of[small] < 0.1
+assert loss_of[cosine] < 0.25
+assert val_acc_of[cosine] > val_acc_of[bold] + 0.3
+assert val_acc_of[one_cycle] > acc_linear
+assert val_acc_of[cosine] > acc_linear
 
 # %% [markdown]
 # The constant rate of 0.4 is the baseline that fails: its loss ends up near $\log 10$,
 # where it started, and its accuracy not far from guessing. Both schedules from the very
-# same peak rate train well, one-cycle to a training loss below 0.1, and both beat logistic
-# regression on the validation split by several points. The finder's conservative
+# same peak rate train well, on average over the three seeds: one-cycle to a training
+# loss below 0.1, cosine below 0.25, and both beat logistic regression on the
+# validation split. Cosine was the less steady of the two in our runs: it starts at the
+# full peak rate, and those first large steps can set the network back, while
+# one-cycle's warm-up keeps the first steps small. The finder's conservative
 # constant rate also works well on this easy problem; the point of a schedule is that it
 # makes the bold rate safe, and on larger problems the bold rate is what makes training
 # fast. (The one-cycle warm-up is visible on the left: the rate climbs for the first 30%
@@ -625,7 +648,7 @@ wrong = (
 y_small = torch.where(flip, wrong, y_clean)
 n_wrong = int((y_small != y_clean).sum())
 print(f"{n_wrong} of {N_SMALL} training labels are wrong")
-assert 150 < n_wrong < 210
+assert 130 < n_wrong < 230  # 180 expected, give or take 11 (binomial)
 
 
 def small_mlp(dropout=0.0):
@@ -636,9 +659,9 @@ def small_mlp(dropout=0.0):
     ).to(DEVICE)  # fmt: skip
 
 
-def run_regularization(dropout=0.0, weight_decay=0.0, epochs=100):
+def run_regularization(dropout=0.0, weight_decay=0.0, epochs=100, seed=SEED):
     """Train on the small noisy set, record curves, keep the weights of the best epoch."""
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     model = small_mlp(dropout)
     optimizer = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=weight_decay)
     history = {"train": [], "val": [], "val_acc": [], "val_correct": []}
@@ -657,7 +680,7 @@ def run_regularization(dropout=0.0, weight_decay=0.0, epochs=100):
             best.update(val=history["val"][-1], epoch=len(history["val"]))
             best["state"] = copy.deepcopy(m.state_dict())
 
-    train(model, optimizer, X_small, y_small, epochs, batch_size=100, on_epoch=record)
+    train(model, optimizer, X_small, y_small, epochs, batch_size=100, seed=seed, on_epoch=record)
     stopped = small_mlp(dropout)
     stopped.load_state_dict(best["state"])
     run = {name: np.array(values) for name, values in history.items()}
@@ -669,16 +692,17 @@ base = run_regularization()
 best_epoch = base["best_epoch"]  # counted from 1
 _, train_acc_noisy = evaluate(base["final"], X_small, y_small)
 print(f"training accuracy on the (partly wrong) training labels: {train_acc_noisy:.3f}")
+val_rise = base["val"][-1] / base["val"][best_epoch - 1]
 print(
     f"validation loss: lowest {base['val'][best_epoch - 1]:.3f} at epoch {best_epoch}, "
-    f"final {base['val'][-1]:.3f}"
+    f"final {base['val'][-1]:.3f} ({val_rise:.2f} times the lowest)"
 )
 print(
     f"validation accuracy: at epoch {best_epoch} {base['val_acc'][best_epoch - 1]:.3f}, "
     f"final {base['val_acc'][-1]:.3f}"
 )
 
-# %% alt=["Training and validation loss of the unregularized network over 100 epochs, log scale: the training loss on the noisy labels falls towards zero, while the validation loss falls to its lowest point around epoch 20, marked by a dashed line, then climbs to about 1.7 times that", "Validation accuracy over the same 100 epochs: it peaks at about 83 percent near epoch 12, is about 78 percent at the dashed early-stopping line, then drifts down to about 69 percent"]
+# %% alt=["Training and validation loss of the unregularized network over 100 epochs, log scale: the training loss on the noisy labels falls towards zero, while the validation loss falls to its lowest point around epoch 20, marked by a dashed line, then climbs to between one and a half and two times that", "Validation accuracy over the same 100 epochs: it peaks within the first twenty or so epochs, near the dashed early-stopping line, then drifts down by several points"]
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
 epochs_axis = np.arange(1, len(base["train"]) + 1)
 ax1.plot(epochs_axis, base["train"], label="training loss (noisy labels)")
@@ -700,8 +724,8 @@ n_params = sum(p.numel() for p in base["final"].parameters())
 print(f"{n_params:,} parameters for {N_SMALL} training examples")
 assert n_params == 22026
 assert train_acc_noisy > 0.99  # it memorised every label, including the wrong ones
-assert 14 <= best_epoch <= 28
-assert 1.5 < base["val"][-1] / base["val"][best_epoch - 1] < 2.0
+assert 10 <= best_epoch <= 30
+assert 1.3 < val_rise < 2.2
 assert base["val_acc"][best_epoch - 1] - base["val_acc"][-1] > 0.05
 
 # %% [markdown]
@@ -709,7 +733,8 @@ assert base["val_acc"][best_epoch - 1] - base["val_acc"][-1] > 0.05
 # reproduces every training label, including the 180 or so wrong ones, which it can only
 # do by memorising them. The validation loss falls for the first twenty epochs or so,
 # while the network learns what the classes look like, then rises steadily as it bends
-# itself around the noise, and validation accuracy drops by several points from its peak.
+# itself around the noise, to one and a half to two times its lowest value, and
+# validation accuracy drops by several points from its peak.
 #
 # Three standard defences, each a small change:
 #
@@ -728,13 +753,14 @@ assert base["val_acc"][best_epoch - 1] - base["val_acc"][-1] > 0.05
 # We train the same network with weight decay, with dropout, and with both.
 
 # %%
-regularized = {
-    "weight decay 3": run_regularization(weight_decay=3.0),
-    "dropout 0.5": run_regularization(dropout=0.5),
-    "dropout + decay": run_regularization(dropout=0.5, weight_decay=3.0),
+defences = {
+    "weight decay 3": dict(weight_decay=3.0),
+    "dropout 0.5": dict(dropout=0.5),
+    "dropout + decay": dict(dropout=0.5, weight_decay=3.0),
 }
+regularized = {name: run_regularization(**settings) for name, settings in defences.items()}
 
-# %% alt="Validation loss over 100 epochs for the four variants: the unregularized network's curve rises after its dip around epoch 20, while weight decay, dropout and the two together stay clearly lower by epoch 100, dropout lowest"
+# %% alt="Validation loss over 100 epochs for the four variants: the unregularized network's curve rises after its dip around epoch 20, while weight decay, dropout and the two together all end lower by epoch 100"
 fig, ax = plt.subplots(figsize=(8, 4.4))
 ax.plot(epochs_axis, base["val"], label="no regularization", linewidth=2)
 for name, run in regularized.items():
@@ -750,7 +776,7 @@ for name, run in regularized.items():
     print(
         f"{name:>16}: final validation loss {run['val'][-1]:.3f}, accuracy {run['val_acc'][-1]:.3f}"
     )
-    assert run["val"][-1] < 0.8 * base["val"][-1], name
+    assert run["val"][-1] < base["val"][-1], name
     assert run["val_acc"][-1] > base["val_acc"][-1], name
 
 # %% [markdown]
@@ -771,7 +797,9 @@ for name, run in regularized.items():
 #
 # That is what the test split is for. No choice has looked at it, so a score measured on
 # it is an honest estimate of the chosen model's performance. We look at it once, now,
-# for every candidate.
+# for every candidate. One run per method is one draw of the initial weights and of the
+# batch order, so we also train every method with two more seeds and report the mean
+# and the spread over the three.
 #
 # Quick check: in a project with training, validation and test splits, which split
 # decides the epoch at which early stopping keeps the weights?
@@ -785,44 +813,63 @@ for name, run in regularized.items():
 # gives is not flattered by the choosing.
 
 # %%
-candidates = {
-    "no regularization, 100 epochs": (base["final"], base["val_acc"][-1]),
-    f"early stopping, epoch {best_epoch}": (base["stopped"], base["val_acc"][best_epoch - 1]),
-}
-for name, run in regularized.items():
-    candidates[f"{name}, 100 epochs"] = (run["final"], run["val_acc"][-1])
+methods = {"no regularization": {}, **defences}
+runs = {"no regularization": [base], **{name: [run] for name, run in regularized.items()}}
+for seed in (SEED + 1000, SEED + 2000):  # the runs above were the first seed
+    for name, settings in methods.items():
+        runs[name].append(run_regularization(**settings, seed=seed))
 
-test_acc = {}
-print(f"{'candidate':>32} {'val. accuracy':>14} {'test accuracy':>14}")
-for name, (model, val_acc) in candidates.items():
-    test_acc[name] = evaluate(model, Xte, yte)[1]
-    print(f"{name:>32} {val_acc:>14.3f} {test_acc[name]:>14.3f}")
+scores = {}  # candidate -> (validation accuracy, test accuracy) of each seed's run
+for name, method_runs in runs.items():
+    scores[f"{name}, 100 epochs"] = [
+        (run["val_acc"][-1], evaluate(run["final"], Xte, yte)[1]) for run in method_runs
+    ]
+    if name == "no regularization":
+        scores["early stopping"] = [
+            (run["val_acc"][run["best_epoch"] - 1], evaluate(run["stopped"], Xte, yte)[1])
+            for run in method_runs
+        ]
+print("early stopping epochs:", [run["best_epoch"] for run in runs["no regularization"]])
+print(f"{'candidate':>30} {'val. accuracy':>14} {'test accuracy, mean ± std (seeds)':>40}")
+test_mean = {}
+for name, pairs in scores.items():
+    val, test = np.array(pairs).T
+    test_mean[name] = test.mean()
+    seeds_text = ", ".join(f"{a:.3f}" for a in test)
+    print(f"{name:>30} {val.mean():>14.3f} {test.mean():>12.3f} ± {test.std():.3f} ({seeds_text})")
 
-test_none = test_acc["no regularization, 100 epochs"]
-test_stopped = test_acc[f"early stopping, epoch {best_epoch}"]
-test_reg = {name: test_acc[f"{name}, 100 epochs"] for name in regularized}
-print(f"early stopping gains {100 * (test_stopped - test_none):.1f} points of test accuracy")
-assert test_stopped > test_none + 0.05
-for name, accuracy in test_reg.items():
-    assert accuracy > test_none + 0.04, name
-assert test_reg["dropout + decay"] > max(test_reg["weight decay 3"], test_reg["dropout 0.5"])
+test_none = test_mean["no regularization, 100 epochs"]
+gain = {name: test_mean[name] - test_none for name in scores if not name.startswith("no reg")}
+print("gain over no regularization:", ", ".join(f"{n} {100 * g:+.1f}" for n, g in gain.items()))
+defence_means = [test_mean[f"{name}, 100 epochs"] for name in defences]
+print(
+    f"the three defences' means lie within {100 * np.ptp(defence_means):.1f} points of each other"
+)
+for name, points in gain.items():
+    assert points > 0.03, name
 standard_error = math.sqrt(0.8 * 0.2 / len(Xte))
 print(
     f"standard error of an 80% accuracy measured on {len(Xte)} examples: {100 * standard_error:.1f} points"
 )
 assert 0.014 < standard_error < 0.016
-assert max(abs(val_acc - test_acc[name]) for name, (_, val_acc) in candidates.items()) < 0.06
+val_test_gap = max(abs(v - t) for pairs in scores.values() for v, t in pairs)
+print(f"largest gap between a run's validation and test accuracy: {100 * val_test_gap:.1f} points")
+assert val_test_gap < 0.08
 
 # %% [markdown]
 # On the test split, which none of our choices has seen, every defence beats the
-# unregularized network by several points. Early stopping recovers a large part of the
-# accuracy the network loses by memorising, weight decay and dropout slow the
-# memorisation down, and combining them works best. None of them can undo the label
-# noise entirely: the network still sees wrong labels, and with enough training it bends
-# towards them. In practice one uses several defences at once, plus the most effective
-# regularizer of all, more (and cleaner) data.
+# unregularized network by several points on average over the three seeds. Early
+# stopping recovers a large part of the accuracy the network loses by memorising, and
+# weight decay and dropout slow the memorisation down. How the defences rank among
+# themselves is a finer question than whether they help. Their means differ by a few
+# points, and with other seeds (each draws a new data set as well as new weights) the
+# gaps between them change size; settling which is best would take many more data sets
+# and seeds, so this lesson claims only that each one helps. None of them can undo the
+# label noise entirely: the network still sees wrong labels, and with enough training it
+# bends towards them. In practice one uses several defences at once, plus the most
+# effective regularizer of all, more (and cleaner) data.
 #
-# In this run the test accuracies lie within a few points of the validation ones. A
+# The test accuracies lie within a few points of the validation ones. A
 # single comparison like this cannot show the optimism of choosing, because it is mixed
 # with the ordinary sampling noise of 700 examples: an accuracy near 80% measured on 700
 # examples has a standard error of about 1.5 points. The optimism is a bias *on
@@ -839,7 +886,7 @@ choices = {
     "epoch only (100 candidates)": base["val_correct"],  # (epochs, 700) right or wrong
     "method and epoch (400 candidates)": np.concatenate([run["val_correct"] for run in all_runs]),
 }
-draw = np.random.default_rng(1)
+draw = np.random.default_rng(SEED + 1)  # a stream of its own, separate from `rng`
 optimism = {}
 for name, correct in choices.items():
     gaps = []
@@ -853,14 +900,14 @@ for name, correct in choices.items():
         f"{name}: the winner's score overstates it by {100 * optimism[name]:.1f} points on average"
     )
 assert 0.015 < optimism["epoch only (100 candidates)"] < 0.04
-assert 0.03 < optimism["method and epoch (400 candidates)"] < 0.06
-assert optimism["method and epoch (400 candidates)"] > optimism["epoch only (100 candidates)"]
+assert 0.025 < optimism["method and epoch (400 candidates)"] < 0.06
 
 # %% [markdown]
-# Choosing on 100 examples flatters the winner by two to three points when we choose
-# only the epoch, and by more, four to five, when we choose among four times as many
-# candidates. With a larger validation set the bias shrinks, but on average it is never
-# negative. A real project makes many choices on its validation split (architecture,
+# Choosing on 100 examples flatters the winner by about three points when we choose only
+# the epoch, and by about four when we choose both the method and the epoch (the
+# printout gives this run's figures; over the seeds we tried they ranged from 2.7 to 3.1
+# and from 3.8 to 4.9 points). With a larger validation set the bias shrinks, but on
+# average it is never negative. A real project makes many choices on its validation split (architecture,
 # learning rate, regularization, the epoch), so its validation score is an optimistic
 # estimate. Report the test score, measured once at the end; if you then go back and
 # change the model because of it, the test split has become a second validation split
@@ -873,7 +920,7 @@ assert optimism["method and epoch (400 candidates)"] > optimism["epoch only (100
 #   left an 8-layer ReLU network stuck at the know-nothing loss, Kaiming trained it.
 # - **Normalization**: BatchNorm (over the batch) and LayerNorm (over features) re-centre
 #   and re-scale activations at every step; they trained networks that plain ones could
-#   not, and let BatchNorm train at a learning rate where the plain network diverged.
+#   not, and let BatchNorm train at a learning rate where the plain network did not.
 #   Mind BatchNorm's batch size and `model.eval()`.
 # - **Learning rates**: the finder sweeps the rate exponentially in one short run; cosine
 #   and one-cycle schedules made a bold peak rate safe where a constant rate failed.
@@ -907,15 +954,18 @@ assert optimism["method and epoch (400 candidates)"] > optimism["epoch only (100
 #    Answer: in training mode it normalises with the current batch's mean and variance
 #    and updates its running averages; in evaluation mode it uses the running averages.
 #    Left in training mode with a batch of one example, each feature's mean is the
-#    example itself and its variance zero, so every normalised value is 0 and the output
-#    no longer depends on the input (the running averages are also corrupted).
+#    example itself and its variance zero: there is nothing to normalise over, and
+#    `BatchNorm1d` refuses with a `ValueError` ("Expected more than 1 value per channel
+#    when training"), as the modern CNNs lesson shows. With a small batch of several
+#    examples it runs silently, but each prediction then depends on the other examples in
+#    the batch, and every such pass overwrites the running averages.
 #
 # 4. Why is LayerNorm insensitive to the batch size while BatchNorm is not?
 #
 #    Answer: LayerNorm's statistics are taken over one example's own features, so other
 #    examples never enter. BatchNorm's are taken over the examples of the batch, and
 #    with few examples they are noisy estimates, as the final batch of 3 showed: keeping
-#    it cost validation accuracy with each of the three seeds, by very different amounts.
+#    it cost validation accuracy on average, by very different amounts from seed to seed.
 #
 # 5. Describe the learning-rate finder's loss curve and explain each of its three parts.
 #    Why do we not simply pick the learning rate at the minimum?
@@ -931,10 +981,10 @@ assert optimism["method and epoch (400 candidates)"] > optimism["epoch only (100
 #    than a constant rate equal to its peak?
 #
 #    Answer: with a large constant rate each step overshoots the bottom of the valley, so
-#    the loss bounces (or diverges, as the constant 0.4 did). Decaying the rate lets the
-#    late steps settle into the minimum, while the large early steps still make fast
-#    progress; one-cycle's warm-up also keeps the first steps small, while the network is
-#    still far from any good region.
+#    the loss bounces (or is thrown back to the know-nothing loss, as with the constant
+#    0.4). Decaying the rate lets the late steps settle into the minimum, while the large
+#    early steps still make fast progress; one-cycle's warm-up also keeps the first steps
+#    small, while the network is still far from any good region.
 #
 # 7. In the overfitting experiment, the training accuracy reached 100% even though 30% of
 #    the labels were wrong. What does that tell you about the network's capacity, and why
@@ -945,7 +995,7 @@ assert optimism["method and epoch (400 candidates)"] > optimism["epoch only (100
 #    it learned the classes. To fit the wrong labels it must carve small regions of the
 #    wrong class around those examples; validation examples nearby then get confident
 #    wrong predictions, and the cross-entropy, which punishes confident mistakes heavily,
-#    rises (from its low near epoch 20 to about 1.7 times that by epoch 100).
+#    rises (from its low near epoch 20 to one and a half to two times that by epoch 100).
 #
 # 8. Why must the validation set used for early stopping not be used to report the final
 #    performance of a model?
@@ -953,7 +1003,7 @@ assert optimism["method and epoch (400 candidates)"] > optimism["epoch only (100
 #    Answer: because the stopping epoch was chosen for having the best validation score,
 #    which includes the luck of that particular sample; the chosen score is biased
 #    upwards. Resampling showed the bias directly: picking the epoch on 100 validation
-#    examples overstated the winner by two to three points on average. An untouched test split
+#    examples overstated the winner by about three points on average. An untouched test split
 #    gives an unbiased estimate.
 #
 # ## Further research
