@@ -38,6 +38,14 @@ class Held(Exception):
     """The host asked for a pause while the request waited for a connection: nothing sent."""
 
 
+class SlowBody(TimeoutError):
+    """The answer's headers came in time, but the page it carries did not."""
+
+    def __init__(self, received: int, seconds: float) -> None:
+        super().__init__(f"body too slow: {received} bytes in {seconds:g} s")
+        self.received, self.seconds = received, seconds
+
+
 @dataclass
 class Response:
     """The answer to one request: status, headers (names lower-case), a page when asked."""
@@ -45,6 +53,7 @@ class Response:
     status: int
     headers: dict[str, str]
     body: bytes | None = None  # only for a page the caller asked to read
+    anchors: set[str] | None = None  # the page's ids, once the checker has scanned it
 
 
 @dataclass
@@ -88,6 +97,10 @@ class Client:
         self._pool = Pool(max_connections)
         self._cookies = _Cookies()
 
+    async def addresses(self, host: str, port: int) -> list[str]:
+        """The addresses a connection to ``host`` would try, from the run's one lookup."""
+        return await self._pool.resolve(host, port)
+
     async def close(self) -> None:
         self._pool.close()
         await asyncio.sleep(0)  # let the transports see their close before the loop ends
@@ -111,16 +124,31 @@ class Client:
         bytes (and decompressed) into ``Response.body``. When ``held()`` is true once a
         connection is at hand (the host asked for a pause meanwhile), nothing is sent and
         :class:`Held` is raised.
+
+        When the time runs out after the headers came in, the answer is what they say if
+        its body was only being drained (the connection is closed instead of reused); a page
+        that was wanted raises :class:`SlowBody`, which says how much of it arrived.
         """
-        exchange = self._exchange(method, target, page_limit, held)
-        if _timeout is None:
-            return await asyncio.wait_for(exchange, timeout)
-        async with _timeout(timeout):  # no task of its own per request, unlike wait_for
-            return await exchange
+        answers: list[_Answer] = []  # the exchange's answer, to see how far it got
+        exchange = self._exchange(method, target, page_limit, held, answers)
+        try:
+            if _timeout is None:
+                return await asyncio.wait_for(exchange, timeout)
+            async with _timeout(timeout):  # no task of its own per request, unlike wait_for
+                return await exchange
+        except (TimeoutError, asyncio.TimeoutError):  # distinct types before Python 3.11
+            answer = answers[-1] if answers else None
+            if answer is None or not answer.head_done:
+                raise
+            if answer.is_page:
+                raise SlowBody(answer.size, timeout) from None
+            return Response(answer.status, answer.headers)
 
     # -- one exchange ------------------------------------------------------------------------
 
-    async def _exchange(self, method: str, target: Target, page_limit: int, held) -> Response:
+    async def _exchange(
+        self, method: str, target: Target, page_limit: int, held, answers: list
+    ) -> Response:
         cookie = self._cookies.header(target.host)
         request = (
             f"{method} {target.path} HTTP/1.1\r\nHost: {target.authority}\r\n{self._fixed}"
@@ -133,6 +161,7 @@ class Client:
                 self._pool.give_back(connection, reusable=True)
                 raise Held
             answer = _Answer(page_limit)
+            answers.append(answer)
             try:
                 connection.writer.write(request)
                 await answer.read_head(connection.reader)

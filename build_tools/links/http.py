@@ -7,17 +7,25 @@ is read only when the page's fragments are looked for (``method="get"``, the def
 HEAD followed by a GET only where the host refuses HEAD (``method="head"``). Transient
 failures are retried with backoff, a 429 or 503 pauses the whole host for its Retry-After,
 and every wait is bounded, so a hanging host costs at most ``timeout_s`` per attempt.
+
+A page whose fragments are looked for is scanned in a thread of its own, never on the
+event loop, within what is left of its request's deadline. A redirect is followed only
+where it may go: from a public address never to a loopback, private, link-local or other
+non-public one (unless the URL asked for was itself on such an address), judged on the
+addresses the connection would use, host names resolved first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import os
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from build_tools.links.client import Client, ClosedError, Held, ProtocolError, Response
+from build_tools.links.client import Client, ClosedError, Held, ProtocolError, Response, SlowBody
 from build_tools.links.gate import RATE_LIMITED, HostGate
 from build_tools.links.model import BROKEN, ERROR, OK, REDIRECT, TIMEOUT, CheckSettings, now
 from build_tools.links.pool import ConnectError
@@ -85,6 +93,8 @@ def _failure(exc: BaseException, host: str) -> _Failure:
 def _classify(exc: BaseException, host: str) -> _Failure:
     import ssl
 
+    if isinstance(exc, SlowBody):  # the server answers, but sends its page too slowly
+        return _Failure(TIMEOUT, str(exc), False)
     if isinstance(exc, (asyncio.TimeoutError, TimeoutError)):
         return _Failure(TIMEOUT, "no answer within the timeout", True)
     if isinstance(exc, ssl.SSLCertVerificationError):
@@ -111,6 +121,24 @@ def _classify(exc: BaseException, host: str) -> _Failure:
     return _Failure(ERROR, f"unexpected {type(exc).__name__}: {exc}", False)
 
 
+def non_public(address: str, public: tuple[str, ...] = ()) -> str | None:
+    """What kind of non-public address ``address`` is ("loopback", "private", ...), or
+    None for a public one. ``public`` lists networks to count as public all the same."""
+    ip = ipaddress.ip_address(address.partition("%")[0])  # no IPv6 zone
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if any(ip in ipaddress.ip_network(network) for network in public):
+        return None
+    for kind in ("loopback", "link_local", "private", "unspecified", "multicast", "reserved"):
+        if getattr(ip, f"is_{kind}"):
+            return kind.replace("_", "-")
+    return None if ip.is_global else "non-public"
+
+
+def _scan_anchors(body: bytes) -> set[str]:
+    return parse_page(body).anchors
+
+
 class HttpChecker:
     """Fetches URLs politely; use as ``async with HttpChecker(settings) as checker``."""
 
@@ -125,10 +153,13 @@ class HttpChecker:
         s = self.settings
         self._in_flight = asyncio.Semaphore(max(1, s.max_concurrency))
         self._client = Client(s.user_agent, max_connections=s.max_concurrency)
+        # Pages are scanned here, off the event loop: other requests go on meanwhile.
+        self._scanner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linkcheck-scan")
         return self
 
     async def __aexit__(self, *exc) -> None:
         await self._client.close()
+        self._scanner.shutdown(wait=False, cancel_futures=True)
 
     def gate(self, host: str) -> HostGate:
         gate = self.gates.get(host)
@@ -168,9 +199,22 @@ class HttpChecker:
                         return _failure(exc, gate.stats.host)
                     self.requests += 1
                     gate.record(time.perf_counter() - start, answer.status)
+                    if answer.body is not None:
+                        left = s.timeout_s - (time.perf_counter() - start)
+                        answer.anchors = await self._scan(answer.body, left)
                     return answer
             finally:
                 gate.leave()
+
+    async def _scan(self, body: bytes, seconds: float) -> set[str] | None:
+        """The page's anchors, or None when the request's deadline passes first."""
+        if seconds <= 0:
+            return None
+        scanning = asyncio.get_running_loop().run_in_executor(self._scanner, _scan_anchors, body)
+        try:
+            return await asyncio.wait_for(scanning, seconds)
+        except (asyncio.TimeoutError, TimeoutError):
+            return None
 
     async def _send(self, method: str, target: Target, gate: HostGate, hop: bool, page: bool):
         """One request with retries: backoff for transient failures, Retry-After when asked.
@@ -229,6 +273,7 @@ class HttpChecker:
         # A URL asked for again with new cookies is no loop: some sites set one, then
         # send the browser back to the same address.
         seen = {(url, self._client.cookies_for(url))}
+        started_public: bool | None = None  # looked up at the first redirect
         while True:
             outcome = await self._ask(target, self.gate(target.host), bool(hops), want_anchors)
             if isinstance(outcome, _Failure):
@@ -249,11 +294,22 @@ class HttpChecker:
                     fetch = Fetch(BROKEN, status, detail, final_url=following)
                     break
                 try:
-                    target = Target.of(following)
+                    next_target = Target.of(following)
                 except ValueError as exc:
                     detail = f"redirect to {following}: {exc}"
                     fetch = Fetch(ERROR, status, detail, final_url=following)
                     break
+                if started_public is None:
+                    started_public = await self._non_public(target) is None
+                refused = started_public and await self._non_public(next_target)
+                if refused:
+                    detail = (
+                        f"redirect to {following} refused: {next_target.host} is a {refused} "
+                        "address, and the link is on a public one"
+                    )
+                    fetch = Fetch(ERROR, status, detail, final_url=following)
+                    break
+                target = next_target
                 hops.append((status, following))
                 seen.add(visit)
                 continue
@@ -262,17 +318,31 @@ class HttpChecker:
         fetch.requests = self.requests - start_requests
         return fetch
 
+    async def _non_public(self, target: Target) -> str | None:
+        """The kind of the first non-public address among those a connection to ``target``
+        would try (the same lookup the connection uses), or None. A host that cannot be
+        looked up is left to its request, which reports that."""
+        try:
+            addresses = await self._client.addresses(target.host, target.port)
+        except OSError:
+            return None
+        public = self.settings.public_networks
+        return next(filter(None, (non_public(a, public) for a in addresses)), None)
+
     def _verdict(self, answer: Response, hops: list[tuple[int, str]]) -> Fetch:
         status = answer.status
         final_url = hops[-1][1] if hops else None
-        anchors = None
-        if answer.body is not None:
-            anchors = parse_page(answer.body.decode("utf-8", errors="replace")).anchors
+        anchors = answer.anchors
+        unscanned = answer.body is not None and anchors is None
         if 200 <= status < 300 or status in self.settings.accept:
             chain = ", ".join(f"{code} → {target}" for code, target in hops)
+            notes = [f"redirected: {chain}"] if hops else []
+            verdict = OK
             if any(code in PERMANENT for code, _ in hops):
-                return Fetch(REDIRECT, status, f"moved permanently: {chain}", final_url, anchors)
-            return Fetch(OK, status, f"redirected: {chain}" if hops else "", final_url, anchors)
+                notes, verdict = [f"moved permanently: {chain}"], REDIRECT
+            if unscanned:
+                notes.append("page not scanned within the timeout; fragment not checked")
+            return Fetch(verdict, status, "; ".join(notes), final_url, anchors)
         if status in RATE_LIMITED:
             wait = answer.headers.get("retry-after")
             asked = f" (Retry-After: {wait})" if wait else ""

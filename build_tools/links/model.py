@@ -165,6 +165,9 @@ class CheckSettings:
     accept: tuple[int, ...] = ()
     fail_on: tuple[str, ...] = FAILING
     user_agent: str = "top-down-deep-learning-linkcheck/0.1 (+link health of a course site)"
+    # Networks a redirect may lead to as if they were public (CIDR strings). Empty in every
+    # real run; the tests name 127.0.0.2/32 so a loopback server can play a public host.
+    public_networks: tuple[str, ...] = ()
     cache_ttl_hours: float = 24
 
 

@@ -188,7 +188,7 @@ class Pool:
         scheme, host, port = origin
         tls = self._tls_context() if scheme == "https" else None
         failure: OSError | None = None
-        addresses = await self._resolve(host, port)
+        addresses = await self.resolve(host, port)
         for n, address in enumerate(addresses):
             opening = asyncio.open_connection(
                 address, port, ssl=tls, server_hostname=host if tls else None, limit=HEAD_LIMIT
@@ -211,7 +211,7 @@ class Pool:
             return Connection(origin, reader, writer)
         raise ConnectError(host, port, failure or OSError("no address"))
 
-    async def _resolve(self, host: str, port: int) -> list[str]:
+    async def resolve(self, host: str, port: int) -> list[str]:
         """The host's addresses, looked up once per run; an IP address is its own."""
         if _is_ip(host):
             return [host]

@@ -22,6 +22,9 @@ all the cases a link checker meets::
     /cookie/NAME/REST            302 to itself setting cookie NAME until it is sent back, then REST
     /garbage/...                 a line that is not HTTP, then closes the connection
     /cut/...                     200 with a Content-Length of 4096 and 10 bytes of body, then closes
+    /goto/CODE/HOST/PORT/REST    CODE with ``Location: http://HOST:PORT/REST`` (another host)
+    /drip/MS/BYTES/...           200, an HTML page of BYTES bytes sent one byte every MS ms
+    /tags/N/...                  200, ``<a `` N times (a tag that never closes), gzip-compressed
 
 The server counts requests per path (and per method) and body bytes it managed to send,
 stops itself after ``lifetime_s`` seconds and answers 503 once ``max_requests`` is spent, so a
@@ -266,6 +269,16 @@ class LinkServer:
             self.body_bytes[path] += 10
             await writer.drain()
             return False
+        if kind == "goto":
+            code, host, port = args[:3]
+            where = f"http://{host}:{port}/" + "/".join(args[3:])
+            return await send(int(code), b"", [("Location", where)])
+        if kind == "drip":
+            return await self._drip(path, int(args[0]) / 1000, int(args[1]), writer, head)
+        if kind == "tags":
+            body = gzip.compress(b"<a " * int(args[0]))
+            html = ("Content-Type", "text/html; charset=utf-8")
+            return await send(200, body, [html, ("Content-Encoding", "gzip")])
         if kind in FRAMINGS:
             if head:  # headers only, whatever the framing of the body would be
                 return await send(200, PAGE, [("Content-Type", "text/html; charset=utf-8")])
@@ -307,6 +320,21 @@ class LinkServer:
             await writer.drain()  # raises once the client hangs up, which ends the count
             sent += len(piece)
             self.body_bytes[path] += len(piece)
+        return True
+
+    async def _drip(self, path: str, pause: float, size: int, writer, head: bool) -> bool:
+        head_lines = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n"
+        writer.write(head_lines.format(size).encode())
+        await writer.drain()
+        if head:
+            return True
+        for _ in range(size):
+            if self._stopping.is_set() or writer.is_closing():
+                return False
+            await asyncio.sleep(pause)
+            writer.write(b" ")
+            await writer.drain()  # raises once the client hangs up, which ends the count
+            self.body_bytes[path] += 1
         return True
 
     async def _control(self, path: str, writer) -> bool:
