@@ -24,6 +24,7 @@ from filelock import Timeout
 
 from build_tools.lessons.cache import CacheStore, Environment, KeyInputs, key_inputs
 from build_tools.lessons.discovery import Lesson
+from build_tools.lessons.processes import MARK, end_marked, new_mark
 from build_tools.lessons.report import CellFailure, ExecutionReport, LessonRun, load_report
 from build_tools.problems import display_path
 
@@ -239,6 +240,8 @@ async def _execute_notebook(
     source = lesson.path.read_text(encoding="utf-8")
     starts = cell_start_lines(source, len(nb.cells) - 1)
     failure = None
+    mark = new_mark()  # what the kernel and all it starts carry, to be found at the end
+    env = {**env, MARK: mark}
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         running = asyncio.ensure_future(client.async_execute(env=env, stdout=log, stderr=log))
@@ -274,6 +277,11 @@ async def _execute_notebook(
             )
         except Exception as exc:  # kernel start-up problems, missing kernelspec, ...
             failure = CellFailure(None, None, f"{type(exc).__name__}: {_first_line(str(exc))}")
+        # The kernel is gone; what the lesson started may not be (a new session escapes the
+        # kernel's process group). Ended here, in a thread: the other lessons run on.
+        ended = await asyncio.get_running_loop().run_in_executor(None, end_marked, mark)
+        if ended:
+            log.write(f"\nended processes the lesson left behind: {', '.join(ended)}\n".encode())
     probe_cell = nb.cells.pop()
     if failure is None:
         failure = _unexpected_success(nb, starts)
