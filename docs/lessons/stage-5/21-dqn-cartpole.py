@@ -1,6 +1,6 @@
 # ---
 # title: "Deep Q-networks: Q-learning with a neural network"
-# summary: The gridworld's Q-table becomes a neural network; with a replay memory, a target network and an exploration schedule, a DQN learns CartPole in a few thousand steps, and we look at why it needs each of those parts.
+# summary: The gridworld's Q-table becomes a neural network; with a replay memory, a target network and an exploration schedule, a DQN learns to balance CartPole within 7,000 environment steps, and we look at why it needs each of those parts.
 # stage: 5
 # kind: lesson
 # minutes: 50
@@ -34,13 +34,14 @@
 # and at a weakness of DQN you will meet in practice: its performance is not monotone, and
 # a good agent can get worse with more training.
 #
-# **Runtime:** about 10 s on a laptop CPU. As in the last lesson, the networks are tiny
+# **Runtime:** about 20 s on a laptop CPU. As in the last lesson, the networks are tiny
 # and act one state at a time, so a CPU is usually faster than a GPU here; the code honours
 # `DEVICE` all the same, and we use a single CPU thread because the matrices are too small
 # to share out.
 
 # %%
 import copy
+import os
 import time
 
 import gymnasium as gym
@@ -50,7 +51,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-SEED = 0
+SEED = int(os.environ.get("TDL_SEED", "0"))  # any seed: the claims below hold for every one tried
 torch.manual_seed(SEED)
 torch.set_num_threads(1)
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -139,8 +140,8 @@ def evaluate(q_net, seeds):
     return np.array(lengths)
 
 
-VALIDATION_SEEDS = range(1_000, 1_005)  # used to pick the best network during training
-TEST_SEEDS = range(2_000, 2_020)  # used once, at the end
+VALIDATION_SEEDS = range(100_000 + 100 * SEED, 100_005 + 100 * SEED)  # to pick the best network
+TEST_SEEDS = range(200_000 + 100 * SEED, 200_020 + 100 * SEED)  # used once, at the end
 
 
 def train_dqn(
@@ -234,11 +235,13 @@ print(f"best network kept from step {log['best_step']}")
 # Now the comparison, on 20 test episodes whose seeds played no part in training or in
 # choosing the network: the best network against a policy that pushes at random.
 
-# %% alt="Training episodes and validation scores against environment steps: training episodes stay near the random policy's 23 steps until about step 2,000, then jump to hundreds of steps; the validation score leaps from about 30 at steps 1,000 and 2,000 to the 500-step limit at step 3,000, where the best network is kept, falls back to about 350, returns to 500 at step 5,000, and ends near 390 after a dip to about 260"
+# %% alt="Training episodes and validation scores against environment steps: training episodes stay near the random policy's 22 steps for the first couple of thousand steps, then jump to hundreds of steps; the validation score leaps from a few dozen to near the 500-step limit within a few thousand steps, where a vertical line marks the network that was kept, and moves up and down after that"
+# A random policy costs almost nothing to run, so it gets 200 episodes: with only 20, its
+# mean would wobble by a few steps from one seed to the next.
 random_env = gym.make("CartPole-v1")
 random_env.action_space.seed(SEED)
 random_scores = []
-for seed in TEST_SEEDS:
+for seed in range(300_000 + 1_000 * SEED, 300_200 + 1_000 * SEED):
     random_env.reset(seed=seed)
     done, steps = False, 0
     while not done:
@@ -252,9 +255,8 @@ dqn_scores = evaluate(best_net, TEST_SEEDS)
 print(f"random policy: {random_scores.mean():6.1f} ± {random_scores.std():5.1f} steps")
 print(f"DQN (greedy) : {dqn_scores.mean():6.1f} ± {dqn_scores.std():5.1f} steps")
 print(f"DQN balances {dqn_scores.mean() / random_scores.mean():.0f}x longer than random")
-assert 18 < random_scores.mean() < 28, "a random policy lasts about 23 steps"
-assert dqn_scores.mean() / random_scores.mean() > 15, "at least fifteen times longer"
-assert log["best_step"] <= 6_000, "found within a few thousand environment steps"
+assert 18 < random_scores.mean() < 27, "a random policy lasts about 22 steps"
+assert dqn_scores.mean() / random_scores.mean() > 5, "at least five times longer"
 
 fig, ax = plt.subplots(figsize=(10, 4))
 ax.plot(log["episode_end"], log["episode_return"], ".", alpha=0.5, label="training episode")
@@ -270,12 +272,18 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# A random policy keeps the pole up for about 23 steps; the best DQN network balances at
-# least fifteen times longer, often to the 500-step limit, and it is found within the
-# first few thousand environment steps. REINFORCE in the last lesson used roughly 100,000
+# A random policy keeps the pole up for about 22 steps; the best DQN network balances at
+# least five times longer, on most seeds up to the 500-step limit, and all of it within a
+# budget of 7,000 environment steps. REINFORCE in the last lesson used roughly 100,000
 # environment steps for its 400 training episodes. That difference in *sample efficiency*
 # is the main attraction of value-based methods with replay: every transition is used for
 # many updates, not one.
+#
+# Run the lesson with a few values of `TDL_SEED` and the picture changes in its details:
+# the best network turns up after a few thousand steps on one seed and near the end of the
+# budget on another, and on some seeds it stops at a few hundred steps instead of 500.
+# DQN is sensitive to its seed, which is why the claim above is "at least five times", the
+# one that held on every seed we tried, and not "every time to the limit".
 #
 # ## From a table to a network
 #
@@ -374,7 +382,7 @@ assert 50 < replays < 70
 # predicted value $V(s) = \max_a Q(s, a)$ along the way, then ask about a state that is
 # clearly lost.
 
-# %% alt="One 500-step test episode: the predicted value stays flat near 4.9, on the dotted line of five more steps' reward and far below 100, while the red dashed value of a state about to fall sits near 1; the cart position (green, right axis) drifts slowly from the centre to about +2.2, close to the end of the track, by step 320 and back to about +1 by the end"
+# %% alt="One test episode of the kept network: the predicted value stays nearly flat, close to the dotted line of as many more steps' reward as there were target refreshes and far below 100, while the red dashed value of a state about to fall sits lower; the cart position (green, right axis) drifts along the track during the episode"
 env = gym.make("CartPole-v1")
 obs, _ = env.reset(seed=TEST_SEEDS[0])
 values, positions, done = [], [], False
@@ -473,17 +481,16 @@ after_best = after_best or [best_test]  # the best network may come from the las
 print(f"best network (from step {log['best_step']}) on the test seeds: {best_test:.1f}")
 print(f"network at the end of training (step {log['eval_step'][-1]})   : {last_test:.1f}")
 print(f"lowest validation score after the best one: {min(after_best):.0f}")
-assert best_test >= last_test or best_test > 400
 
 # %% [markdown]
-# Depending on the run, the final network may be as good as the best one, or far worse:
-# DQN's performance on CartPole is famously unstable. A common explanation: once the agent
-# balances well, the memory fills with easy, upright states; the network fits those and can
-# lose what it knew about recovering from bad states, then it fails, collects bad states
-# again, and relearns. This is why DQN practice keeps the best checkpoint according to a
-# separate evaluation (exactly what we did, with validation seeds kept apart from the test
-# seeds), and why so many refinements exist: larger memories, slower target updates,
-# learning-rate decay, prioritised replay, and more.
+# Depending on the run (try a few values of `TDL_SEED`), the final network may be as good as
+# the best one, or far worse: DQN's performance on CartPole is famously unstable. A common
+# explanation: once the agent balances well, the memory fills with easy, upright states; the
+# network fits those and can lose what it knew about recovering from bad states, then it
+# fails, collects bad states again, and relearns. This is why DQN practice keeps the best
+# checkpoint according to a separate evaluation (exactly what we did, with validation seeds
+# kept apart from the test seeds), and why so many refinements exist: larger memories,
+# slower target updates, learning-rate decay, prioritised replay, and more.
 #
 # Keeping the best snapshot is a form of early stopping, and it carries the same caveat
 # as in supervised learning: choosing the best of many validation scores flatters that
@@ -495,8 +502,9 @@ assert best_test >= last_test or best_test > 400
 #   Double DQN's choose-with-one-network, rate-with-the-other twist.
 # * Added a replay memory (decorrelated, reusable data) and a target network (a target
 #   that holds still), plus epsilon-greedy exploration that fades over 2,500 steps.
-# * Beat the random policy (about 23 steps) by a factor of fifteen or more within a few
-#   thousand environment steps, and saw that a DQN's quality can go down as well as up.
+# * Beat the random policy (about 22 steps) by a factor of five or more, on most seeds up
+#   to the 500-step limit, within 7,000 environment steps, and saw that a DQN's quality can
+#   go down as well as up.
 # * Found that a good greedy policy can rest on values that are far from converged.
 #
 # ## Questions
@@ -506,10 +514,10 @@ assert best_test >= last_test or best_test > 400
 #
 #    Answer: A table update changes one entry; a gradient step on a network changes the
 #    values of every state. Fed consecutive transitions, which are nearly copies of each
-#    other (a pole-angle correlation of 0.89 between neighbours against about 0 for random
-#    pairs), the network would be dragged towards whatever it saw last. Gradient descent
-#    assumes mini-batches drawn roughly independently from one fixed distribution; random
-#    draws from the memory restore that, and reuse each transition about 60 times.
+#    other (a pole-angle correlation of about 0.9 between neighbours against about 0 for
+#    random pairs), the network would be dragged towards whatever it saw last. Gradient
+#    descent assumes mini-batches drawn roughly independently from one fixed distribution;
+#    random draws from the memory restore that, and reuse each transition about 60 times.
 #
 # 2. What would go wrong if the target were computed with the online network itself,
 #    `r + gamma * max_a Q(s', a)`, after every update? Relate your answer to regression
@@ -570,10 +578,12 @@ assert best_test >= last_test or best_test > 400
 #    Explain why, and predict how they would change with `target_every=100`.
 #
 #    Answer: Each refresh of the target adds one step of look-ahead, like one sweep of value
-#    iteration: five refreshes before the best snapshot gave values near
-#    $1 + 0.99 + \dots + 0.99^4 \approx 4.9$. With `target_every=100` there would be about 25
-#    refreshes by step 3,000, so values around $(1 - 0.99^{25}) / 0.01 \approx 22$, provided
-#    the 50 gradient steps per round are enough to fit each target.
+#    iteration: $k$ refreshes before the kept snapshot give values near
+#    $1 + 0.99 + \dots + 0.99^{k-1} = (1 - 0.99^k) / 0.01$, the dotted line of the plot. With
+#    `target_every=100` there would be five times as many refreshes by the same step: where
+#    five refreshes give about 4.9, twenty-five would give about
+#    $(1 - 0.99^{25}) / 0.01 \approx 22$, provided the 50 gradient steps per round are enough
+#    to fit each target.
 #
 # ## Further research
 #
