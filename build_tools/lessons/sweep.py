@@ -35,6 +35,7 @@ from pathlib import Path
 from build_tools.lessons.cache import Environment, atomic_write
 from build_tools.lessons.discovery import Lesson
 from build_tools.lessons.execute import THREAD_VARS, lesson_key_inputs
+from build_tools.lessons.processes import MARK, end_marked, new_mark
 
 SWEEP_FORMAT = 1
 REPORT_VERSION = 1
@@ -485,6 +486,8 @@ def run_once(lesson: Lesson, config: Configuration, options: SweepOptions) -> Ru
     if config.tf32:
         command += ["--tf32", config.tf32]
     started = time.perf_counter()
+    mark = new_mark()  # carried by everything the run starts, found and ended afterwards
+    env = {**config.environment(options.threads), MARK: mark}
     with tempfile.TemporaryDirectory(prefix="tdl-sweep-") as work:
         out = Path(work) / "claims.json"
         log = Path(work) / "output.log"
@@ -492,7 +495,7 @@ def run_once(lesson: Lesson, config: Configuration, options: SweepOptions) -> Ru
             process = subprocess.Popen(
                 [*command, "--out", str(out)],
                 cwd=work,
-                env=config.environment(options.threads),
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=sink,
                 stderr=subprocess.STDOUT,
@@ -502,6 +505,7 @@ def run_once(lesson: Lesson, config: Configuration, options: SweepOptions) -> Ru
                 process.wait(timeout=options.timeout)
             except subprocess.TimeoutExpired:
                 _kill_group(process)
+                end_marked(mark)
                 return Run(
                     lesson.id,
                     shown,
@@ -515,6 +519,7 @@ def run_once(lesson: Lesson, config: Configuration, options: SweepOptions) -> Ru
                     },
                 )
             _kill_group(process)  # anything the lesson left running in its group
+            end_marked(mark)  # and anything that left the group
         tail = "\n".join(log.read_text("utf-8", "replace").splitlines()[-25:])
         try:
             record = json.loads(out.read_text(encoding="utf-8"))

@@ -227,3 +227,25 @@ def test_lesson_pages_say_how_widely_their_claims_were_checked(project):
     assert mkdocs_build(project).returncode == 0
     assert "Claims checked" not in page.read_text("utf-8")
     assert "(source changed since)" in report_page.read_text("utf-8")
+
+
+def test_a_run_leaves_no_process_behind(project, tmp_path):
+    import psutil
+
+    pid_file = tmp_path / "child.pid"
+    body = f"""\
+# %%
+import subprocess, sys
+
+child = subprocess.Popen(
+    [sys.executable, "-c", "import os, time; os.setsid(); time.sleep(600)"],
+    start_new_session=True,
+)
+open({str(pid_file)!r}, "w").write(str(child.pid))
+assert child.pid > 0
+"""
+    write_lesson(project, "01-spawner", body)
+    done = sweep(project, "--seeds", "0", "--kernels", "default")
+    assert done.returncode == 0, done.stdout + done.stderr
+    pid = int(pid_file.read_text())
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
