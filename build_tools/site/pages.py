@@ -45,9 +45,10 @@ KIND_LABELS = {
     "dataset": "Datasets",
 }
 FREE_LABELS = {"yes": "Free", "audit": "Free to audit", "paid": "Paid"}
-# Characters that start inline markup anywhere (links, emphasis, code, math, tables), and
-# those that start a block only at the beginning of the text (headings, lists, quotes).
-_MD_INLINE = re.compile(r"([\\`*_{}\[\]|$])")
+# Characters that start inline markup anywhere (links, emphasis, code, math, tables,
+# strikethrough, attribute lists), and those that start a block only at the beginning of
+# the text (headings, lists, quotes).
+_MD_INLINE = re.compile(r"[\\`*_{}\[\]|$~]")
 _MD_BLOCK_START = re.compile(r"^(\s*)([#+\->]|\d+)(?=(.?))")
 # A line break would end the list item, heading or link the text sits in; HTML shows one
 # as a space anyway.
@@ -55,13 +56,16 @@ _LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
 
 
 def md_text(value: object) -> Markup:
-    """HTML-escape, then backslash-escape Markdown punctuation, for text in Markdown context.
+    """Plain text for Markdown context: HTML-escaped, and its Markdown punctuation written
+    as character references.
 
-    "~" (strikethrough where an extension reads it) is written as an entity: Markdown
-    does not unescape a backslash before it, so the backslash would show.
+    A character reference is text to Markdown and to every extension, where a backslash
+    escape is not: ``\\[1\\]`` is display math to arithmatex, and a backslash before "~"
+    stays on the page. Only a marker that starts a block is backslash-escaped, as nothing
+    else reads it there.
     """
     text = _LINE_BREAK.sub(" ", str(escape(value)))
-    text = _MD_INLINE.sub(r"\\\1", text).replace("~", "&#126;")
+    text = _MD_INLINE.sub(lambda found: f"&#{ord(found[0])};", text)
     return Markup(_MD_BLOCK_START.sub(_escape_block_start, text, count=1))
 
 
