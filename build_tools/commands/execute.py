@@ -9,8 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from build_tools.commands.options import add_lesson_selection, parse_shard, select_lessons
-from build_tools.lessons.discovery import LessonError, discover_lessons
+from build_tools.commands.options import add_lesson_selection, chosen_lessons, parse_shard
 from build_tools.lessons.execute import ExecuteOptions, execute_lessons, last_report_path
 from build_tools.lessons.progress import TerminalProgress
 from build_tools.lessons.report import SITE_REPORT, report_table
@@ -40,14 +39,8 @@ def run(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     root = Path.cwd()
-    try:
-        lessons = discover_lessons(Path(args.lessons), root)
-    except LessonError as exc:
-        print_problems(exc.problems, fmt)
-        return 1
-    lessons = select_lessons(lessons, args, root, shard)
-    if not lessons and not shard:
-        print("error: no lessons selected", file=sys.stderr)
+    lessons = chosen_lessons(args, root, shard, fmt)
+    if lessons is None:
         return 1
     options = ExecuteOptions.from_settings(settings, root, jobs=args.jobs, force=args.force)
     report = execute_lessons(lessons, options, root, progress=TerminalProgress())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import sys
 from pathlib import Path
 
 DEFAULT_CATALOG = "resources.yml"
@@ -49,12 +50,23 @@ def lesson_matches(lesson, patterns: list[str], root: Path) -> bool:
     return any(fnmatch.fnmatch(name, pattern) for pattern in patterns for name in names)
 
 
-def select_lessons(lessons: list, args, root: Path, shard: tuple[int, int] | None) -> list:
-    """The lessons ``--only`` and ``--shard`` leave, in their order."""
+def chosen_lessons(args, root: Path, shard: tuple[int, int] | None, fmt: str | None = None):
+    """The lessons ``--lessons``, ``--only`` and ``--shard`` choose, in their order; None
+    (with the problems or the reason printed) when there is nothing to run."""
+    from build_tools.lessons.discovery import LessonError, discover_lessons
     from build_tools.lessons.execute import select_shard
+    from build_tools.problems import print_problems
 
+    try:
+        lessons = discover_lessons(Path(args.lessons), root)
+    except LessonError as exc:
+        print_problems(exc.problems, fmt)
+        return None
     if args.only:
         lessons = [lesson for lesson in lessons if lesson_matches(lesson, args.only, root)]
     if shard:
         lessons = select_shard(lessons, *shard)
+    if not lessons and not shard:
+        print("error: no lessons selected", file=sys.stderr)
+        return None
     return lessons

@@ -16,7 +16,7 @@ import math
 import sys
 from pathlib import Path
 
-from build_tools.commands.options import add_lesson_selection, parse_shard, select_lessons
+from build_tools.commands.options import add_lesson_selection, chosen_lessons, parse_shard
 
 HELP = "run every lesson under many seeds and kernel paths; show each claim's margin"
 DEFAULT_REPORT = Path(".cache") / "tdl" / "reports" / "sweep.json"
@@ -156,24 +156,15 @@ def _merge(args) -> int:
 def run(args) -> int:
     if args.merge:
         return _merge(args)
-    from build_tools.lessons.discovery import LessonError, discover_lessons
     from build_tools.lessons.sweep import sweep
-    from build_tools.problems import print_problems
 
     try:
         shard, configs, options = _options(args)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    root = Path.cwd()
-    try:
-        lessons = discover_lessons(Path(args.lessons), root)
-    except LessonError as exc:
-        print_problems(exc.problems)
-        return 1
-    lessons = select_lessons(lessons, args, root, shard)
-    if not lessons and not shard:
-        print("error: no lessons selected", file=sys.stderr)
+    lessons = chosen_lessons(args, Path.cwd(), shard)
+    if lessons is None:
         return 1
     progress = SweepProgress()
     report = sweep(lessons, configs, options, on_run=progress.finished, on_start=progress.start)
@@ -198,17 +189,9 @@ class SweepProgress:
         if self.cached:
             self.console.print(f"{self.cached} runs from the cache", highlight=False)
         if total and self.console.is_terminal:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+            from build_tools.lessons.progress import progress_bar
 
-            self.bar = Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=self.console,
-                transient=True,
-            )
-            self.bar.start()
+            self.bar = progress_bar(self.console)
             self.task = self.bar.add_task("sweeping", total=total)
 
     def finished(self, run) -> None:

@@ -19,6 +19,22 @@ def run_line(run: LessonRun) -> str:
     return f"{status:7} {run.path} ({run.seconds or 0:.1f} s, {run.device or '-'})"
 
 
+def progress_bar(console):
+    """A started rich bar (description, bar, done/total, elapsed) that vanishes at the end."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    bar.start()
+    return bar
+
+
 class TerminalProgress(Progress):
     """A progress bar on a terminal; one line per finished lesson everywhere.
 
@@ -46,17 +62,7 @@ class TerminalProgress(Progress):
         if not total:
             return
         if self.console.is_terminal:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-            self.bar = Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=self.console,
-                transient=True,
-            )
-            self.bar.start()
+            self.bar = progress_bar(self.console)
             self.task = self.bar.add_task("executing", total=total)
         elif self.emit is None:
             self.console.print(f"executing {total} lesson(s)")

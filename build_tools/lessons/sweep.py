@@ -478,6 +478,21 @@ def _kill_group(process: subprocess.Popen) -> None:
     process.wait()
 
 
+def _unfinished(
+    lesson: Lesson, config: Configuration, status: str, started: float, message: str, tail=""
+) -> Run:
+    """A run that left no record: timed out, or crashed before it could write one."""
+    return Run(
+        lesson.id,
+        lesson.path.as_posix(),
+        config,
+        status,
+        seconds=round(time.perf_counter() - started, 1),
+        failure={"line": None, "exception": status, "message": message},
+        log_tail=tail,
+    )
+
+
 def run_once(lesson: Lesson, config: Configuration, options: SweepOptions) -> Run:
     """Run ``lesson`` under ``config`` in a fresh process and folder; never raises for the
     lesson's own failures."""
@@ -506,17 +521,8 @@ def run_once(lesson: Lesson, config: Configuration, options: SweepOptions) -> Ru
             except subprocess.TimeoutExpired:
                 _kill_group(process)
                 end_marked(mark)
-                return Run(
-                    lesson.id,
-                    shown,
-                    config,
-                    "timeout",
-                    seconds=round(time.perf_counter() - started, 1),
-                    failure={
-                        "line": None,
-                        "exception": "timeout",
-                        "message": f"no result within {options.timeout:.0f} s",
-                    },
+                return _unfinished(
+                    lesson, config, "timeout", started, f"no result within {options.timeout:.0f} s"
                 )
             _kill_group(process)  # anything the lesson left running in its group
             end_marked(mark)  # and anything that left the group
@@ -524,19 +530,8 @@ def run_once(lesson: Lesson, config: Configuration, options: SweepOptions) -> Ru
         try:
             record = json.loads(out.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return Run(
-                lesson.id,
-                shown,
-                config,
-                "error",
-                seconds=round(time.perf_counter() - started, 1),
-                failure={
-                    "line": None,
-                    "exception": "crash",
-                    "message": f"the run ended (exit {process.returncode}) without a record",
-                },
-                log_tail=tail,
-            )
+            message = f"the run ended (exit {process.returncode}) without a record"
+            return _unfinished(lesson, config, "error", started, message, tail)
     return Run(
         lesson.id,
         shown,
