@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from build_tools.links.model import METHODS, VERDICTS, CheckSettings
+from build_tools.links.model import METHODS, VERDICTS, CheckSettings, HostRule, parse_duration
 
 _LINKS = CheckSettings()  # the link checker's defaults live with its settings
 
@@ -60,6 +61,10 @@ class LinkcheckSettings:
     cache_ttl_hours: float = _LINKS.cache_ttl_hours
     cache: str = ".cache/tdl/links.json"
     user_agent: str = _LINKS.user_agent
+    # A duration (1d, 36h, 0): how far apart two failures must be to confirm a break.
+    confirm_after: float = _LINKS.confirm_after_s
+    # Per host (and its subdomains): accept, exclude, headers; see _host_rules.
+    hosts: tuple[HostRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,57 @@ def _check(value: Any, kind: Any, where: str) -> Any:
     raise AssertionError(kind)
 
 
+_HOST_KEYS = ("accept", "exclude", "headers")
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP token
+
+
+def _host_rules(value: Any, where: str) -> tuple[HostRule, ...]:
+    """``hosts:`` — a mapping of host name to its ``accept``, ``exclude`` and ``headers``."""
+    if not isinstance(value, dict):
+        raise SettingsError(f"{where}: expected a mapping of host names, got {value!r}")
+    rules = []
+    for host, rule in value.items():
+        at = f"{where}.{host}"
+        if not isinstance(host, str) or not host or "/" in host or ":" in host:
+            raise SettingsError(f"{at}: expected a host name such as github.com")
+        if not isinstance(rule, dict):
+            raise SettingsError(f"{at}: expected a mapping with {', '.join(_HOST_KEYS)}")
+        unknown = [k for k in rule if k not in _HOST_KEYS]
+        if unknown:
+            known = ", ".join(_HOST_KEYS)
+            raise SettingsError(f"{at}.{unknown[0]}: unknown setting (known: {known})")
+        accept = _check(rule.get("accept") or [], "tuple[int, ...]", f"{at}.accept")
+        exclude = _check(rule.get("exclude") or [], "tuple[str, ...]", f"{at}.exclude")
+        for i, pattern in enumerate(exclude):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise SettingsError(f"{at}.exclude[{i}]: bad pattern {pattern!r}: {exc}") from None
+        headers = rule.get("headers") or {}
+        if not isinstance(headers, dict):
+            raise SettingsError(f"{at}.headers: expected a mapping of header names to values")
+        pairs = []
+        for name, text in headers.items():
+            if not isinstance(name, str) or not _HEADER_NAME.match(name):
+                raise SettingsError(f"{at}.headers: {name!r} is not a header name")
+            if not isinstance(text, str) or "\r" in text or "\n" in text:
+                raise SettingsError(f"{at}.headers.{name}: expected one line of text")
+            pairs.append((name, text))
+        rules.append(HostRule(host.lower().rstrip("."), accept, exclude, tuple(pairs)))
+    return tuple(rules)
+
+
+def _duration(value: Any, where: str) -> float:
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise SettingsError(f"{where}: {exc}") from None
+
+
+# Settings read by a function of their own rather than by their field type.
+_READERS = {("linkcheck", "hosts"): _host_rules, ("linkcheck", "confirm_after"): _duration}
+
+
 def _section(cls, data: Any, where: str):
     if data is None:
         return cls()
@@ -147,6 +203,10 @@ def _section(cls, data: Any, where: str):
             names = ", ".join(known)
             raise SettingsError(f"{where}.{key}: unknown setting (known: {names})")
         kind = known[key].type
+        reader = _READERS.get((where.rsplit(".", 1)[-1], key))
+        if reader:
+            values[key] = reader(value, f"{where}.{key}")
+            continue
         if kind in _SECTIONS:
             values[key] = _section(_SECTIONS[kind], value, f"{where}.{key}")
             continue

@@ -2,7 +2,8 @@
 
 Settings come from the ``linkcheck`` section of the ``tdl`` plugin in mkdocs.yml; flags
 override them. Exit status: 0 when every link passes, 1 when one fails (by default a
-``broken``, ``timeout`` or ``error`` verdict), 2 when the input itself is unusable.
+``broken``, ``timeout`` or ``error`` verdict) and the failure is confirmed (it failed in two
+checks ``--confirm-after`` apart), 2 when the input itself is unusable.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from build_tools.links.model import METHODS, CheckSettings
+from build_tools.links.model import METHODS, VERDICTS, CheckSettings, parse_duration
 from build_tools.problems import add_format_argument, default_format, print_problems
 from build_tools.settings import SettingsError, load_project
 
@@ -58,6 +59,18 @@ def add_arguments(parser) -> None:
         help="get: one GET per URL (default); head: HEAD, with GET where a host refuses it",
     )
     parser.add_argument(
+        "--confirm-after",
+        metavar="DURATION",
+        help="a failing link counts as broken once it failed in two checks this far apart "
+        "(e.g. 1d, 36h; 0: at once; default 1d)",
+    )
+    parser.add_argument(
+        "--fail-on",
+        metavar="VERDICTS",
+        help=f"comma-separated verdicts that fail the run (of {', '.join(VERDICTS)}; "
+        "default broken,timeout,error)",
+    )
+    parser.add_argument(
         "--no-cache", action="store_true", help="ignore cached verdicts (new ones are still saved)"
     )
     parser.add_argument(
@@ -79,6 +92,19 @@ def settings_from(section, args) -> CheckSettings:
     }
     for name in ("exclude", "accept", "fail_on"):
         values[name] = tuple(values[name])
+    values["confirm_after_s"] = section.confirm_after
+    values["host_rules"] = tuple(section.hosts)
+    if getattr(args, "confirm_after", None) is not None:
+        try:
+            values["confirm_after_s"] = parse_duration(args.confirm_after)
+        except ValueError as exc:
+            raise UsageError(f"--confirm-after: {exc}") from None
+    if getattr(args, "fail_on", None) is not None:
+        chosen = tuple(v.strip() for v in args.fail_on.split(",") if v.strip())
+        wrong = [v for v in chosen if v not in VERDICTS]
+        if wrong:
+            raise UsageError(f"--fail-on: {wrong[0]!r} is not one of {', '.join(VERDICTS)}")
+        values["fail_on"] = chosen
     for flag, field, _kind, minimum, _metavar, _text in LIMITS:
         given = getattr(args, field, None)
         if given is not None:

@@ -2,7 +2,8 @@
 
 A run reuses a cached verdict younger than the TTL instead of sending a request. The catalog
 page reads the same file, whatever the age of its entries, to show each resource's last
-verdict and check date.
+verdict and check date. Each URL keeps its history (time, verdict, status of its last
+checks), from which a failure is confirmed and "failing since" and "last worked" are read.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from build_tools.links.model import VERDICTS, LinkResult, Source, now
+from build_tools.links.model import HISTORY_KEPT, VERDICTS, LinkResult, Source, now
 
 DEFAULT_CACHE = Path(".cache/tdl/links.json")
 FORMAT_VERSION = 1
@@ -32,7 +33,32 @@ def _entry(result: LinkResult) -> dict:
         "checked_at": result.checked_at,
         "fragment_checked": result.fragment_checked,
         "sources": [str(s) for s in result.sources],
+        "confirmed": result.confirmed,
+        "history": [list(step) for step in result.history],
     }
+
+
+def _history(steps) -> list[tuple[float, str, int | None]]:
+    """The history entries that are well formed; a damaged one is dropped, not an error."""
+    kept = []
+    for step in steps if isinstance(steps, list) else []:
+        try:
+            at, verdict, status = step
+            if verdict in VERDICTS and (status is None or isinstance(status, int)):
+                kept.append((float(at), verdict, status))
+        except (TypeError, ValueError):
+            continue
+    return kept
+
+
+def with_history(result: LinkResult, earlier: LinkResult | None) -> LinkResult:
+    """``result`` with the history of ``earlier`` (the cached result) and itself as its
+    newest step, at most HISTORY_KEPT steps."""
+    steps = {at: (at, v, s) for at, v, s in (earlier.history if earlier else [])}
+    if result.checked_at is not None:
+        steps[result.checked_at] = (result.checked_at, result.verdict, result.status)
+    result.history = sorted(steps.values())[-HISTORY_KEPT:]
+    return result
 
 
 def _result(entry: dict) -> LinkResult | None:
@@ -48,6 +74,8 @@ def _result(entry: dict) -> LinkResult | None:
             checked_at=float(entry["checked_at"]),
             fragment_checked=bool(entry.get("fragment_checked")),
             sources=[Source.parse(str(s)) for s in entry.get("sources") or []],
+            history=_history(entry.get("history")),
+            confirmed=entry.get("confirmed") is not False,
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -89,7 +117,10 @@ def save_link_results(cache_path: str | Path, results: Iterable[LinkResult]) -> 
     # The lock keeps two concurrent runs from each dropping the other's new entries.
     with _exclusive(Path(str(path) + ".lock")):
         merged = load_link_results(path)
-        merged.update({r.url: r for r in results if r.checked_at is not None})
+        for result in results:
+            if result.checked_at is not None:
+                # Another run may have recorded checks meanwhile: histories are merged.
+                merged[result.url] = with_history(result, merged.get(result.url))
         payload = {"version": FORMAT_VERSION, "results": [_entry(r) for r in merged.values()]}
         write_atomically(path, json.dumps(payload, separators=(",", ":")))
 

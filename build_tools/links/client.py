@@ -22,6 +22,10 @@ from build_tools.links.urls import Target, host_of
 
 # Bodies up to this size are read and dropped so the connection stays reusable.
 DRAIN_LIMIT = 64 * 1024
+# The first bytes of a refusal's body are kept: enough to tell a bot wall's challenge page
+# (its title and scripts come first) from the host's own error page.
+SNIFF_LIMIT = 8 * 1024
+SNIFFED = {403, 429, 503}
 READ_SIZE = 64 * 1024
 _timeout = getattr(asyncio, "timeout", None)  # Python 3.11+
 
@@ -54,6 +58,7 @@ class Response:
     headers: dict[str, str]
     body: bytes | None = None  # only for a page the caller asked to read
     anchors: set[str] | None = None  # the page's ids, once the checker has scanned it
+    start: bytes = b""  # the first bytes of a 403, 429 or 503 answer's body (decompressed)
 
 
 @dataclass
@@ -117,20 +122,21 @@ class Client:
         timeout: float,
         page_limit: int = 0,
         held: Callable[[], bool] | None = None,
+        headers: tuple[tuple[str, str], ...] = (),
     ) -> Response:
         """Send one request and read its answer within ``timeout`` seconds.
 
         With ``page_limit``, the body of a successful HTML answer is read up to that many
         bytes (and decompressed) into ``Response.body``. When ``held()`` is true once a
         connection is at hand (the host asked for a pause meanwhile), nothing is sent and
-        :class:`Held` is raised.
+        :class:`Held` is raised. ``headers`` are sent besides (or instead of) the usual ones.
 
         When the time runs out after the headers came in, the answer is what they say if
         its body was only being drained (the connection is closed instead of reused); a page
         that was wanted raises :class:`SlowBody`, which says how much of it arrived.
         """
         answers: list[_Answer] = []  # the exchange's answer, to see how far it got
-        exchange = self._exchange(method, target, page_limit, held, answers)
+        exchange = self._exchange(method, target, page_limit, held, answers, headers)
         try:
             if _timeout is None:
                 return await asyncio.wait_for(exchange, timeout)
@@ -142,16 +148,25 @@ class Client:
                 raise
             if answer.is_page:
                 raise SlowBody(answer.size, timeout) from None
-            return Response(answer.status, answer.headers)
+            return Response(answer.status, answer.headers, start=answer.start())
+
+    def _head_lines(self, headers: tuple[tuple[str, str], ...]) -> str:
+        if not headers:
+            return self._fixed
+        given = {name.lower() for name, _ in headers}
+        kept = [line for line in self._fixed.split("\r\n") if line]
+        kept = [line for line in kept if line.partition(":")[0].lower() not in given]
+        return "".join(f"{line}\r\n" for line in kept + [f"{n}: {v}" for n, v in headers])
 
     # -- one exchange ------------------------------------------------------------------------
 
     async def _exchange(
-        self, method: str, target: Target, page_limit: int, held, answers: list
+        self, method: str, target: Target, page_limit: int, held, answers: list, headers=()
     ) -> Response:
         cookie = self._cookies.header(target.host)
+        fixed = self._head_lines(headers)
         request = (
-            f"{method} {target.path} HTTP/1.1\r\nHost: {target.authority}\r\n{self._fixed}"
+            f"{method} {target.path} HTTP/1.1\r\nHost: {target.authority}\r\n{fixed}"
             + (f"Cookie: {cookie}\r\n" if cookie else "")
             + "\r\n"
         ).encode("latin-1", "replace")
@@ -184,7 +199,7 @@ class Client:
             self._pool.give_back(connection, reusable=False)
             raise
         self._pool.give_back(connection, reusable and answer.keep_alive)
-        return Response(answer.status, answer.headers, answer.page())
+        return Response(answer.status, answer.headers, answer.page(), start=answer.start())
 
 
 class _Unanswered(Exception):
@@ -201,7 +216,7 @@ class _Answer:
         self.status = 0
         self.headers: dict[str, str] = {}
         self.cookies: list[str] = []
-        self.head_done = self.done = self.keep_alive = self.is_page = False
+        self.head_done = self.done = self.keep_alive = self.is_page = self.sniffing = False
         self.chunks: list[bytes] = []
         self.size = 0
 
@@ -224,9 +239,10 @@ class _Answer:
             and 200 <= status < 300
             and "html" in self.headers.get("content-type", "")
         )
+        self.sniffing = status in SNIFFED
 
     def on_body(self, data: bytes) -> None:
-        if self.is_page:
+        if self.is_page or (self.sniffing and self.size < SNIFF_LIMIT):
             self.chunks.append(data)
         self.size += len(data)
 
@@ -269,7 +285,14 @@ class _Answer:
             length = self.headers.get("content-length", "")
             framed = length or "chunked" in self.headers.get("transfer-encoding", "")
             if not self.done and (not framed or (length.isdigit() and int(length) > DRAIN_LIMIT)):
-                return False  # a body that ends with the connection, or too big to drain
+                # A body that ends with the connection, or too big to drain: only a
+                # refusal's first bytes are read, and the connection is not reused.
+                while self.sniffing and not self.done and self.size < SNIFF_LIMIT:
+                    data = await reader.read(READ_SIZE)
+                    if not data:
+                        break
+                    self._feed(data)
+                return False
         limit = self.page_limit if self.is_page else DRAIN_LIMIT
         while not self.done and self.size <= limit:
             data = await reader.read(READ_SIZE)
@@ -277,6 +300,12 @@ class _Answer:
                 return False  # ended with the connection (or cut short)
             self._feed(data)
         return self.done and self.size <= limit
+
+    def start(self) -> bytes:
+        """The first bytes of a refusal's body (decompressed), b"" for other answers."""
+        if not self.sniffing or not self.chunks:
+            return b""
+        return _decoded(b"".join(self.chunks)[:SNIFF_LIMIT], self.headers, SNIFF_LIMIT)
 
     def page(self) -> bytes | None:
         """The page's bytes (decompressed, at most the page limit), or None for no page."""

@@ -13,6 +13,12 @@ event loop, within what is left of its request's deadline. A redirect is followe
 where it may go: from a public address never to a loopback, private, link-local or other
 non-public one (unless the URL asked for was itself on such an address), judged on the
 addresses the connection would use, host names resolved first.
+
+Answers that say nothing about the page get verdicts of their own: a bot wall's challenge
+(:mod:`~build_tools.links.walls`) is ``blocked`` and is not asked again, a 429 still there
+after the retries (or asking for a longer pause than ``max_retry_after_s``) is
+``rate-limited``. Per-host rules add accepted statuses and request headers, whose
+``${NAME}`` values are read from the environment when the request is made.
 """
 
 from __future__ import annotations
@@ -20,17 +26,30 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import os
+import re
 import socket
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from build_tools.links import model
 from build_tools.links.client import Client, ClosedError, Held, ProtocolError, Response, SlowBody
 from build_tools.links.gate import RATE_LIMITED, HostGate
-from build_tools.links.model import BROKEN, ERROR, OK, REDIRECT, TIMEOUT, CheckSettings, now
+from build_tools.links.model import (
+    BLOCKED,
+    BROKEN,
+    ERROR,
+    OK,
+    REDIRECT,
+    TIMEOUT,
+    CheckSettings,
+    now,
+)
 from build_tools.links.pool import ConnectError
 from build_tools.links.site import parse_page
 from build_tools.links.urls import Target
+from build_tools.links.walls import wall, wall_detail
 
 REDIRECTS = {301, 302, 303, 307, 308}
 PERMANENT = {301, 308}
@@ -135,6 +154,24 @@ def non_public(address: str, public: tuple[str, ...] = ()) -> str | None:
     return None if ip.is_global else "non-public"
 
 
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def expand_headers(
+    headers: tuple[tuple[str, str], ...], environ=os.environ
+) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    """The headers with each ``${NAME}`` replaced from ``environ``, and the names of the
+    variables that were unset (or held a line break): a header naming one is left out."""
+    sent, missing = [], []
+    for name, value in headers:
+        absent = [v for v in _VARIABLE.findall(value) if not environ.get(v) or "\n" in environ[v]]
+        if absent:
+            missing += absent
+            continue
+        sent.append((name, _VARIABLE.sub(lambda m: environ[m[1]].strip(), value)))
+    return tuple(sent), missing
+
+
 def _scan_anchors(body: bytes) -> set[str]:
     return parse_page(body).anchors
 
@@ -148,6 +185,21 @@ class HttpChecker:
         self.gates: dict[str, HostGate] = {}
         self._client: Client | None = None
         self._in_flight: asyncio.Semaphore | None = None
+        self._headers: dict[str, tuple[tuple[str, str], ...]] = {}
+
+    def headers_for(self, host: str) -> tuple[tuple[str, str], ...]:
+        """The extra request headers of ``host``'s rule, variables expanded (once per host)."""
+        if host not in self._headers:
+            rule = self.settings.rule_for(host)
+            sent, missing = expand_headers(rule.headers) if rule else ((), [])
+            for variable in sorted(set(missing)):  # the name only: never a value
+                print(
+                    f"linkcheck: {rule.host}: ${{{variable}}} is not set; "
+                    "the header that names it is not sent",
+                    file=sys.stderr,
+                )
+            self._headers[host] = sent
+        return self._headers[host]
 
     async def __aenter__(self) -> HttpChecker:
         s = self.settings
@@ -189,6 +241,7 @@ class HttpChecker:
                             timeout=s.timeout_s,
                             page_limit=s.max_body_bytes if page else 0,
                             held=gate.paused,
+                            headers=self.headers_for(target.host),
                         )
                     except Held:
                         urgent = True  # nothing was sent: wait out the pause at the gate
@@ -236,6 +289,8 @@ class HttpChecker:
                 if outcome.status < 400:
                     gate.relax()
                 return outcome
+            if wall(outcome.status, outcome.headers, outcome.start):
+                return outcome  # a challenge stays a challenge however often it is asked
             wait = retry_after_s(outcome.headers.get("retry-after"))
             if wait is not None and wait > s.max_retry_after_s:
                 return outcome
@@ -313,7 +368,7 @@ class HttpChecker:
                 hops.append((status, following))
                 seen.add(visit)
                 continue
-            fetch = self._verdict(outcome, hops)
+            fetch = self._verdict(outcome, hops, target.host)
             break
         fetch.requests = self.requests - start_requests
         return fetch
@@ -329,12 +384,15 @@ class HttpChecker:
         public = self.settings.public_networks
         return next(filter(None, (non_public(a, public) for a in addresses)), None)
 
-    def _verdict(self, answer: Response, hops: list[tuple[int, str]]) -> Fetch:
+    def _verdict(self, answer: Response, hops: list[tuple[int, str]], host: str) -> Fetch:
+        """The verdict on the last answer; ``host`` answered it (its rule applies)."""
         status = answer.status
         final_url = hops[-1][1] if hops else None
         anchors = answer.anchors
         unscanned = answer.body is not None and anchors is None
-        if 200 <= status < 300 or status in self.settings.accept:
+        rule = self.settings.rule_for(host)
+        accepted = self.settings.accept + (rule.accept if rule else ())
+        if 200 <= status < 300 or status in accepted:
             chain = ", ".join(f"{code} → {target}" for code, target in hops)
             notes = [f"redirected: {chain}"] if hops else []
             verdict = OK
@@ -343,6 +401,19 @@ class HttpChecker:
             if unscanned:
                 notes.append("page not scanned within the timeout; fragment not checked")
             return Fetch(verdict, status, "; ".join(notes), final_url, anchors)
+        who = wall(status, answer.headers, answer.start)
+        if who:
+            return Fetch(BLOCKED, status, wall_detail(status, who), final_url)
+        if status == 429:
+            wait = answer.headers.get("retry-after")
+            seconds = retry_after_s(wait)
+            if seconds is not None and seconds > self.settings.max_retry_after_s:
+                ceiling = self.settings.max_retry_after_s
+                why = f"asked to wait {seconds:g} s, more than the {ceiling:g} s ceiling"
+            else:
+                why = f"still rate-limited after {self.settings.retries} retries"
+            asked = f" (Retry-After: {wait})" if wait else ""
+            return Fetch(model.RATE_LIMITED, status, f"{_reason(status)}{asked}: {why}", final_url)
         if status in RATE_LIMITED:
             wait = answer.headers.get("retry-after")
             asked = f" (Retry-After: {wait})" if wait else ""

@@ -19,12 +19,35 @@ BROKEN = "broken"
 TIMEOUT = "timeout"
 ERROR = "error"
 SKIPPED = "skipped"
-VERDICTS = (OK, REDIRECT, BROKEN, TIMEOUT, ERROR, SKIPPED)
+# A bot wall (a challenge page, LinkedIn's 999) answered instead of the page: a reader's
+# browser may well get through, so it is "could not be checked automatically", not broken.
+BLOCKED = "blocked"
+# The host kept answering 429, or asked for a pause longer than the run waits.
+RATE_LIMITED = "rate-limited"
+VERDICTS = (OK, REDIRECT, BROKEN, TIMEOUT, ERROR, SKIPPED, BLOCKED, RATE_LIMITED)
 # What fails a run unless the settings say otherwise: everything a reader could not follow.
 FAILING = (BROKEN, TIMEOUT, ERROR)
+# A URL's history in the cache keeps this many checks (the newest).
+HISTORY_KEPT = 50
+DAY_S = 86400.0
 # How a URL is asked: "get", one GET per URL and hop, its body read only for fragments;
 # "head", HEAD, with GET where the host refuses HEAD.
 METHODS = ("get", "head")
+
+_DURATION = re.compile(r"^\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[smhdw]?)\s*$")
+_UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": DAY_S, "w": 7 * DAY_S}
+
+
+def parse_duration(text: str | float) -> float:
+    """Seconds in a duration such as ``1d``, ``36h``, ``90m``, ``0`` or a plain number of
+    seconds; ValueError naming what is accepted otherwise."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool) and text >= 0:
+        return float(text)
+    match = _DURATION.match(str(text))
+    if not match:
+        raise ValueError(f"{text!r} is not a duration (e.g. 1d, 36h, 90m, 0)")
+    return float(match["n"]) * _UNIT_S[match["unit"]]
+
 
 _SOURCE = re.compile(r"^(?P<path>.+?)(?::(?P<line>\d+))?(?: \((?P<label>[^()]*)\))?$")
 
@@ -77,17 +100,65 @@ class LinkResult:
     # Whether the URL's #fragment was looked for in the page; a cached result made without
     # that check cannot stand in for one that needs it.
     fragment_checked: bool = False
+    # Earlier checks of the URL, oldest first, this one included once the check stage has
+    # recorded it: (time, verdict, status).
+    history: list[tuple[float, str, int | None]] = field(default_factory=list)
+    # A failure is confirmed once the URL failed in two checks far enough apart (the
+    # check stage decides); until then it is only "failing since" its first failure.
+    confirmed: bool = True
 
     @property
     def failing(self) -> bool:
         return self.verdict in FAILING
 
     @property
+    def failing_since(self) -> float | None:
+        """When the URL's current run of failures began (None unless it fails now).
+
+        Checks that prove nothing either way (blocked, rate-limited, skipped) neither
+        begin nor end a run of failures.
+        """
+        if not self.failing:
+            return None
+        since = self.checked_at
+        for at, verdict, _status in reversed(self.history):
+            if verdict in (OK, REDIRECT):
+                break
+            if verdict in FAILING:
+                since = at if since is None else min(since, at)
+        return since
+
+    @property
+    def failing_since_date(self) -> str:
+        """``failing_since`` as an ISO date (UTC), or ''."""
+        return iso_date(self.failing_since)
+
+    @property
+    def last_ok(self) -> float | None:
+        """When the URL last answered with its page (ok or a redirect), if ever."""
+        times = [at for at, verdict, _s in self.history if verdict in (OK, REDIRECT)]
+        if self.verdict in (OK, REDIRECT) and self.checked_at is not None:
+            times.append(self.checked_at)
+        return max(times) if times else None
+
+    def confirm(self, confirm_after_s: float) -> None:
+        """Decide ``confirmed``: a failure is confirmed once its run of failures spans
+        ``confirm_after_s`` (0: at once)."""
+        since = self.failing_since
+        if since is None or self.checked_at is None or confirm_after_s <= 0:
+            self.confirmed = True
+            return
+        self.confirmed = self.checked_at - since >= confirm_after_s
+
+    @property
+    def unconfirmed(self) -> bool:
+        """A failure not yet confirmed: shown as "failing since DATE", never failing a run."""
+        return self.failing and not self.confirmed
+
+    @property
     def checked_date(self) -> str:
         """The check time as an ISO date (UTC), or '' when never checked."""
-        if self.checked_at is None:
-            return ""
-        return datetime.fromtimestamp(self.checked_at, timezone.utc).strftime("%Y-%m-%d")
+        return iso_date(self.checked_at)
 
     def with_sources(self, sources) -> LinkResult:
         return replace(self, sources=sorted(sources))
@@ -104,10 +175,43 @@ class LinkResult:
         if self.final_url:
             data["final_url"] = self.final_url
         if self.checked_at is not None:
-            data["checked_at"] = datetime.fromtimestamp(self.checked_at, timezone.utc).isoformat(
-                timespec="seconds"
-            )
+            data["checked_at"] = iso_time(self.checked_at)
+        if self.failing:
+            data["confirmed"] = self.confirmed
+            since = self.failing_since
+            if since is not None:
+                data["failing_since"] = iso_time(since)
+        last_ok = self.last_ok
+        if last_ok is not None:
+            data["last_ok"] = iso_time(last_ok)
         return data
+
+
+def iso_date(at: float | None) -> str:
+    """``at`` (seconds since the epoch) as an ISO date in UTC, or '' for None."""
+    if at is None:
+        return ""
+    return datetime.fromtimestamp(at, timezone.utc).strftime("%Y-%m-%d")
+
+
+def iso_time(at: float) -> str:
+    return datetime.fromtimestamp(at, timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class HostRule:
+    """What one host (and its subdomains) gets besides the run's settings: statuses
+    that count as ok, URL patterns to skip, headers to send (values may name environment
+    variables as ``${NAME}``, read when the request is made and never reported)."""
+
+    host: str
+    accept: tuple[int, ...] = ()
+    exclude: tuple[str, ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def covers(self, host: str) -> bool:
+        host = host.lower()
+        return host == self.host or host.endswith("." + self.host)
 
 
 @dataclass
@@ -169,6 +273,14 @@ class CheckSettings:
     # real run; the tests name 127.0.0.2/32 so a loopback server can play a public host.
     public_networks: tuple[str, ...] = ()
     cache_ttl_hours: float = 24
+    # A failing URL counts as broken only once it failed in two checks this far apart.
+    confirm_after_s: float = DAY_S
+    host_rules: tuple[HostRule, ...] = ()
+
+    def rule_for(self, host: str) -> HostRule | None:
+        """The most specific host rule covering ``host`` (None when none does)."""
+        rules = [r for r in self.host_rules if r.covers(host)]
+        return max(rules, key=lambda r: len(r.host)) if rules else None
 
 
 def now() -> float:

@@ -3,8 +3,10 @@
 ``collect`` gathers links (catalog URLs with their ``resources.yml`` lines, every link of a
 built site with its page and line); ``check`` gives each a :class:`LinkResult` — internal
 links offline against the site's files, external ones over HTTP unless the run is offline,
-reusing cached verdicts younger than the TTL; ``report`` prints them, writes the JSON report
-and returns the exit code. Each stage takes and returns plain values, so any one of them can
+reusing cached verdicts younger than the TTL, and records each verdict in the URL's history,
+from which a failure is confirmed (failed in two checks ``confirm_after_s`` apart) or only
+"failing since"; ``report`` prints them, writes the JSON report and returns the exit code,
+1 only for confirmed failures. Each stage takes and returns plain values, so any one of them can
 be replaced (a different collector, a different reporter) without touching the others.
 
 The catalog page and the "Link health" page use :func:`load_link_results` and
@@ -24,6 +26,7 @@ from build_tools.links.cache import (
     fresh_results,
     load_link_results,
     save_link_results,
+    with_history,
     write_atomically,
 )
 from build_tools.links.collect import collect_catalog, merge
@@ -117,8 +120,10 @@ def check(
         scheme = link.url.partition(":")[0]
         results.append(LinkResult(link.url, SKIPPED, detail=f"{scheme}: links are not checked"))
     excluded = [re.compile(p) for p in settings.exclude]
-    cached = load_link_results(cache_path) if cache_path and use_cache else {}
-    cached = fresh_results(cached, settings.cache_ttl_hours)
+    by_host = {rule.host: [re.compile(p) for p in rule.exclude] for rule in settings.host_rules}
+    # Every cached entry, however old, carries the URL's history; only fresh ones are reused.
+    known = load_link_results(cache_path) if cache_path else {}
+    cached = fresh_results(known, settings.cache_ttl_hours) if use_cache else {}
     pending: list[Link] = []
     from_cache = 0
     hosts: dict[str, HostStats] = {}
@@ -126,7 +131,9 @@ def check(
         if link.internal:
             results.append(check_internal(collection.site, link))
             continue
-        pattern = next((p.pattern for p in excluded if p.search(link.url)), None)
+        rule = settings.rule_for(host_of(link.url))
+        patterns = excluded + (by_host[rule.host] if rule else [])
+        pattern = next((p.pattern for p in patterns if p.search(link.url)), None)
         hit = cached.get(link.url)
         if pattern:
             result = LinkResult(link.url, SKIPPED, detail=f"excluded by '{pattern}'")
@@ -140,8 +147,12 @@ def check(
         else:
             pending.append(link)
             continue
-        results.append(result.with_sources(link.sources))
+        result = result.with_sources(link.sources)
+        result.confirm(settings.confirm_after_s)  # the setting may differ from the cached run's
+        results.append(result)
     fetched, requests, gates = _check_external(pending, settings)
+    for result in fetched:
+        with_history(result, known.get(result.url)).confirm(settings.confirm_after_s)
     for stats in gates:
         stats.from_cache = hosts.pop(stats.host, stats).from_cache
     if cache_path and fetched:
@@ -216,7 +227,8 @@ def report(
     host_stats: bool = False,
     host_stats_path: str | Path | None = None,
 ) -> int:
-    """Print the summary (and CI annotations), write the JSON reports; 1 when a link fails.
+    """Print the summary (and CI annotations), write the JSON reports; 1 when a link fails
+    and its failure is confirmed.
 
     ``host_stats`` adds the per-host table to the terminal summary; ``host_stats_path``
     writes the same figures as JSON (the links report keeps its documented shape).
@@ -238,4 +250,4 @@ def report(
         print(host_stats_text(checked.hosts), file=stream)
     cost = f"{checked.requests} requests, {checked.from_cache} from cache"
     print(f"linkcheck: {counts_line(results)} ({cost})", file=stream)
-    return 1 if any(r.verdict in settings.fail_on for r in results) else 0
+    return 1 if any(r.verdict in settings.fail_on and r.confirmed for r in results) else 0

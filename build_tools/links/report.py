@@ -1,4 +1,9 @@
-"""The report stage: terminal summary, CI annotations, JSON report and the "Link health" page."""
+"""The report stage: terminal summary, CI annotations, JSON report and the "Link health" page.
+
+A failure not yet confirmed (see :meth:`LinkResult.confirm`) is listed apart, as "failing
+since DATE", and is only a warning; ``blocked`` and ``rate-limited`` links are listed as
+links that could not be checked automatically, never as broken.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,28 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 
-from build_tools.links.model import OK, REDIRECT, SKIPPED, VERDICTS, HostStats, LinkResult
+from build_tools.links.model import (
+    OK,
+    REDIRECT,
+    SKIPPED,
+    VERDICTS,
+    HostStats,
+    LinkResult,
+    iso_date,
+)
 from build_tools.problems import Problem
 
 SOURCES_SHOWN = 5
 # Listed one by one in the terminal; the others are only counted there (the JSON has them all).
 LISTED = tuple(v for v in VERDICTS if v not in (OK, SKIPPED))
+UNCONFIRMED = "failing"  # the group of failures not yet confirmed
 HEADINGS = {
+    UNCONFIRMED: "Failing, not yet confirmed",
     "broken": "Broken",
     "timeout": "Timed out",
-    "error": "Could not be checked",
+    "error": "Failed",
+    "blocked": "Could not be checked automatically",
+    "rate-limited": "Rate-limited",
     "redirect": "Moved permanently",
     "skipped": "Skipped",
     "ok": "OK",
@@ -24,30 +41,46 @@ HEADINGS = {
 
 
 def counts_line(results: Iterable[LinkResult]) -> str:
+    results = list(results)
     counts = Counter(r.verdict for r in results)
     total = sum(counts.values())
     parts = [f"{counts[v]} {v}" for v in VERDICTS if counts[v]]
+    waiting = sum(r.unconfirmed for r in results)
+    if waiting:
+        parts.append(f"{waiting} of the failures not yet confirmed")
     return f"{total} link{'s' if total != 1 else ''}" + (": " + ", ".join(parts) if parts else "")
 
 
 def _by_verdict(results: Iterable[LinkResult]) -> dict[str, list[LinkResult]]:
-    groups: dict[str, list[LinkResult]] = {v: [] for v in VERDICTS}
+    """Results grouped by verdict, unconfirmed failures first in a group of their own."""
+    groups: dict[str, list[LinkResult]] = {UNCONFIRMED: [], **{v: [] for v in VERDICTS}}
     for result in sorted(results, key=lambda r: r.url):
-        groups[result.verdict].append(result)
+        groups[UNCONFIRMED if result.unconfirmed else result.verdict].append(result)
     return groups
+
+
+def _since(result: LinkResult) -> str:
+    return f"failing since {iso_date(result.failing_since)}, not yet confirmed"
+
+
+def _last_ok(result: LinkResult) -> str:
+    return iso_date(result.last_ok) or "never seen working"
 
 
 def summary_text(results: list[LinkResult]) -> str:
     """Links grouped by verdict, each with what it answered and where it is used."""
     lines: list[str] = []
     groups = _by_verdict(results)
-    for verdict in LISTED:
+    for verdict in (UNCONFIRMED, *LISTED):
         if not groups[verdict]:
             continue
-        lines.append(f"{verdict} ({len(groups[verdict])})")
+        name = "failing, not yet confirmed" if verdict == UNCONFIRMED else verdict
+        lines.append(f"{name} ({len(groups[verdict])})")
         for result in groups[verdict]:
             target = f" → {result.final_url}" if verdict == REDIRECT and result.final_url else ""
             detail = f" — {result.detail}" if result.detail and verdict != REDIRECT else ""
+            if verdict == UNCONFIRMED:
+                detail += f" ({result.verdict}, {_since(result)}; last worked: {_last_ok(result)})"
             lines.append(f"  {result.url}{target}{detail}")
             shown = result.sources[:SOURCES_SHOWN]
             lines += [f"      used in {source}" for source in shown]
@@ -60,19 +93,23 @@ def summary_text(results: list[LinkResult]) -> str:
 
 
 def problems(results: Iterable[LinkResult], fail_on: Iterable[str]) -> list[Problem]:
-    """One problem per failing link and source (redirects as warnings), for CI annotations."""
+    """One problem per failing link and source, for CI annotations: confirmed failures as
+    errors, redirects and failures not yet confirmed as warnings."""
     failing = set(fail_on)
     found = []
     for result in results:
         if result.verdict not in failing and result.verdict != REDIRECT:
             continue
-        severity = "error" if result.verdict in failing else "warning"
+        confirmed = result.verdict in failing and result.confirmed
+        severity = "error" if confirmed else "warning"
         if result.verdict == REDIRECT:
             message = f"redirect: {result.url} moved permanently to {result.final_url}"
         else:
             message = f"{result.verdict}: {result.url}" + (
                 f" ({result.detail})" if result.detail else ""
             )
+            if not result.confirmed:
+                message += f"; {_since(result)}"
         for source in result.sources:
             found.append(Problem(source.path, source.line or 1, 1, message, severity))
     return found
@@ -130,7 +167,8 @@ def _link_cell(url: str) -> str:
 
 
 def render_link_health_markdown(results: dict[str, LinkResult] | Iterable[LinkResult]) -> str:
-    """The "Link health" page: counts, then one table per verdict, problems first."""
+    """The "Link health" page: counts, then one table per verdict, problems first (failures
+    not yet confirmed before all), each link with the date it last worked."""
     values = list(results.values()) if isinstance(results, dict) else list(results)
     lines = ["# Link health", ""]
     if not values:
@@ -144,17 +182,20 @@ def render_link_health_markdown(results: dict[str, LinkResult] | Iterable[LinkRe
             continue
         lines += [f"## {HEADINGS[verdict]} ({len(group)})", ""]
         lines += [
-            "| Link | Status | Detail | Used in | Checked |",
-            "| --- | --- | --- | --- | --- |",
+            "| Link | Status | Detail | Used in | Checked | Last worked |",
+            "| --- | --- | --- | --- | --- | --- |",
         ]
         for r in group:
             detail = f"now at {r.final_url}" if verdict == REDIRECT and r.final_url else r.detail
+            if verdict == UNCONFIRMED:
+                detail = f"{r.verdict}: {detail}; {_since(r)}" if detail else _since(r)
             used = "<br>".join(_cell(s) for s in r.sources[:SOURCES_SHOWN])
             if len(r.sources) > SOURCES_SHOWN:
                 used += f"<br>and {len(r.sources) - SOURCES_SHOWN} more"
             status = r.status if r.status is not None else ""
             lines.append(
-                f"| {_link_cell(r.url)} | {status} | {_cell(detail)} | {used} | {r.checked_date} |"
+                f"| {_link_cell(r.url)} | {status} | {_cell(detail)} | {used} | {r.checked_date} "
+                f"| {_last_ok(r) if r.checked_at is not None else ''} |"
             )
         lines.append("")
     return "\n".join(lines)

@@ -17,7 +17,7 @@ import json
 from collections.abc import Mapping
 
 from build_tools.catalog.model import FREE, KINDS, LEVELS, Resource
-from build_tools.links.model import VERDICTS, LinkResult
+from build_tools.links.model import VERDICTS, LinkResult, iso_date
 
 # Position of each field in a row; assets/catalog.js reads rows with the same order.
 ROW = (
@@ -34,6 +34,7 @@ ROW = (
     "lessons",
     "verdict",
     "checked",
+    "since",  # when a failure not yet confirmed began (-1: none)
 )
 HEALTH_LABELS = {
     "ok": "Link OK",
@@ -42,6 +43,8 @@ HEALTH_LABELS = {
     "timeout": "Link timed out",
     "error": "Link failed",
     "skipped": "Link not checked",
+    "blocked": "Link could not be checked automatically",
+    "rate-limited": "Link check rate-limited",
 }
 HTTPS = "https://"
 
@@ -60,6 +63,7 @@ def _row(
     hours = resource.est_hours
     url = resource.url
     checked = health.checked_date if health else ""
+    since = iso_date(health.failing_since) if health and health.unconfirmed else ""
     return [
         resource.title,
         url[len(HTTPS) :] if url.startswith(HTTPS) else url,
@@ -75,6 +79,7 @@ def _row(
         lessons,
         VERDICTS.index(health.verdict) if health else -1,
         _index(dates, checked) if checked else -1,
+        _index(dates, since) if since else -1,
     ]
 
 

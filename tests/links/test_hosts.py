@@ -71,7 +71,9 @@ def test_host_stats_in_the_summary_and_as_json(links, tmp_path):
     (site / "index.html").write_text(f"<html><body>{anchors}</body></html>", encoding="utf-8")
     hosts, report = tmp_path / "hosts.json", tmp_path / "links.json"
     args = ["--site", str(site), "--host-stats", "--host-stats-json", str(hosts)]
-    result = run_cli("linkcheck", *args, "--json", str(report), cwd=tmp_path)
+    result = run_cli(
+        "linkcheck", *args, "--json", str(report), "--confirm-after", "0", cwd=tmp_path
+    )
     assert result.returncode == 1, result.stderr
     assert "requests" in result.stdout and "median ms" in result.stdout
     lines = result.stdout.splitlines()

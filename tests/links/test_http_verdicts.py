@@ -117,8 +117,9 @@ def test_retry_after_longer_than_the_limit_gives_up_at_once(links):
 def test_rate_limit_retries_are_bounded(links):
     url = links.unique_url("/ratelimit/0/100/ok")
     _, results = run_check([url], replace(FAST, retries=2))
-    assert results[url].verdict == "error"
+    assert results[url].verdict == "rate-limited"
     assert results[url].status == 429
+    assert "still rate-limited after 2 retries" in results[url].detail
     assert links.hits[path_of(url)] == 3  # the first try and two retries
 
 

@@ -36,6 +36,7 @@
         lessons: row[at.lessons],
         verdict: row[at.verdict],
         checked: row[at.checked] >= 0 ? data.dates[row[at.checked]] : "",
+        since: row[at.since] >= 0 ? data.dates[row[at.since]] : "",
         values: {
           stage: [String(row[at.stage])],
           kind: [kind],
@@ -290,7 +291,8 @@
 
     var foot = element("p", "tdl-card__foot");
     if (r.verdict >= 0) {
-      var health = data.verdicts[r.verdict] + (r.checked ? ", checked " + r.checked : "");
+      var label = r.since ? "Link failing since " + r.since : data.verdicts[r.verdict];
+      var health = label + (r.checked ? ", checked " + r.checked : "");
       foot.appendChild(element("span", "tdl-health tdl-health--" + data.verdictKeys[r.verdict], health));
     }
     var stageRow = data.stages.filter(function (s) { return String(s[0]) === stage; })[0];
