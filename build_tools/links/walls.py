@@ -32,8 +32,9 @@ _BODIES = (
     (re.compile(rb"g-recaptcha|hcaptcha|h-captcha|recaptcha/api", re.I), "a captcha"),
     (re.compile(rb"checking (if the site connection is secure|your browser)", re.I), "a bot check"),
 )
-# Akamai's refusal names no product in its body, only its server and a reference number.
-_AKAMAI_BODY = re.compile(rb"access denied.{0,400}reference\s*#", re.I | re.S)
+# Akamai's refusal names no product in its body, only its server and a reference number
+# (written "Reference&#32;&#35;18.6a2f..." by the real thing, with entities or without).
+_AKAMAI_BODY = re.compile(rb"access denied.{0,400}reference(?:\s|&#32;)*(?:#|&#35;)", re.I | re.S)
 
 
 def wall(status: int, headers: dict[str, str], start: bytes) -> str | None:

@@ -25,6 +25,12 @@ all the cases a link checker meets::
     /goto/CODE/HOST/PORT/REST    CODE with ``Location: http://HOST:PORT/REST`` (another host)
     /drip/MS/BYTES/...           200, an HTML page of BYTES bytes sent one byte every MS ms
     /tags/N/...                  200, ``<a `` N times (a tag that never closes), gzip-compressed
+    /wall/KIND/...               a bot wall's challenge: KIND is cloudflare (403 with
+                                 ``cf-mitigated: challenge``), cloudflare-page (503, the
+                                 "Just a moment..." page only), akamai (403, "Access Denied"
+                                 with a reference number), datadome (403, a captcha page,
+                                 gzip-compressed), perimeterx (403, chunked, ``px-captcha``)
+    /needs/NAME/VALUE/REST       401 unless the request's NAME header is VALUE, then REST
 
 The server counts requests per path (and per method) and body bytes it managed to send,
 stops itself after ``lifetime_s`` seconds and answers 503 once ``max_requests`` is spent, so a
@@ -43,6 +49,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from urllib.parse import unquote
 
 PAGE = (
     b'<!doctype html><html><head><title>t</title></head><body><h1 id="top">Top</h1>'
@@ -58,6 +65,7 @@ REASONS = {
     303: "See Other",
     307: "Temporary Redirect",
     308: "Permanent Redirect",
+    401: "Unauthorized",
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
@@ -65,6 +73,39 @@ REASONS = {
     429: "Too Many Requests",
     500: "Internal Server Error",
     503: "Service Unavailable",
+    999: "Request denied",
+}
+# Bot walls' challenge answers, after the shapes real ones take: (status, headers, body).
+_WALL_FILLER = b"<script>/*" + b"x" * 2000 + b"*/</script>"
+WALLS = {
+    "cloudflare": (
+        403,
+        [("Server", "cloudflare"), ("cf-mitigated", "challenge"), ("Content-Type", "text/html")],
+        b"<!DOCTYPE html><html><head><title>Just a moment...</title>" + _WALL_FILLER,
+    ),
+    "cloudflare-page": (
+        503,
+        [("Server", "cloudflare"), ("Content-Type", "text/html")],
+        b"<!DOCTYPE html><html lang=en><head><title>Just a moment...</title>" + _WALL_FILLER,
+    ),
+    "akamai": (
+        403,
+        [("Server", "AkamaiGHost"), ("Content-Type", "text/html")],
+        b"<HTML><HEAD><TITLE>Access Denied</TITLE></HEAD><BODY><H1>Access Denied</H1>"
+        b"You don't have permission to access this server.<P>Reference&#32;#18.6a2f.1700",
+    ),
+    "datadome": (
+        403,
+        [("Server", "nginx"), ("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+        gzip.compress(
+            _WALL_FILLER + b'<script src="https://ct.captcha-delivery.com/c.js"></script>'
+        ),
+    ),
+    "perimeterx": (
+        403,
+        [("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")],
+        b'<html><body><div id="px-captcha"></div>' + _WALL_FILLER + b"</body></html>",
+    ),
 }
 
 
@@ -275,6 +316,16 @@ class LinkServer:
             return await send(int(code), b"", [("Location", where)])
         if kind == "drip":
             return await self._drip(path, int(args[0]) / 1000, int(args[1]), writer, head)
+        if kind == "wall":
+            status, headers, body = WALLS[args[0]]
+            if ("Transfer-Encoding", "chunked") in headers:
+                return await self._chunked(path, writer, status, headers, body, head)
+            return await send(status, body, headers)
+        if kind == "needs":
+            name, value = args[0].lower(), unquote(args[1])
+            if asked.get(name) != value:
+                return await send(401, b"who are you?")
+            return await rest(args[2:])
         if kind == "tags":
             body = gzip.compress(b"<a " * int(args[0]))
             html = ("Content-Type", "text/html; charset=utf-8")
@@ -304,6 +355,18 @@ class LinkServer:
         for piece in (PAGE[:third], PAGE[third : 2 * third], PAGE[2 * third :], b""):
             writer.write(f"{len(piece):x};ext=1\r\n".encode() + piece + b"\r\n")
         self.body_bytes[path] += len(PAGE)
+        await writer.drain()
+        return True
+
+    async def _chunked(self, path, writer, status, headers, body, head) -> bool:
+        lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}"]
+        lines += [f"{k}: {v}" for k, v in headers]
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        if not head:
+            half = len(body) // 2
+            for piece in (body[:half], body[half:], b""):
+                writer.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+            self.body_bytes[path] += len(body)
         await writer.drain()
         return True
 
