@@ -52,9 +52,10 @@ def _history(steps) -> list[tuple[float, str, int | None]]:
 
 
 def with_history(result: LinkResult, earlier: LinkResult | None) -> LinkResult:
-    """``result`` with the history of ``earlier`` (the cached result) and itself as its
-    newest step, at most HISTORY_KEPT steps."""
-    steps = {at: (at, v, s) for at, v, s in (earlier.history if earlier else [])}
+    """``result`` with its history merged with that of ``earlier`` (the cached result) and
+    itself as a step, at most the newest HISTORY_KEPT steps."""
+    known = [*(earlier.history if earlier else []), *result.history]
+    steps = {at: (at, v, s) for at, v, s in known}
     if result.checked_at is not None:
         steps[result.checked_at] = (result.checked_at, result.verdict, result.status)
     result.history = sorted(steps.values())[-HISTORY_KEPT:]

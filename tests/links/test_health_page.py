@@ -21,7 +21,17 @@ def test_a_real_build_publishes_the_link_health_page(tmp_path):
         checked_at=86400 * 365,
         sources=[Source("resources.yml", 40, "first-course")],
     )
-    save_link_results(tmp_path / ".cache" / "tdl" / "links.json", [broken])
+    day = 86400.0
+    flaky = LinkResult(  # the catalog entry's URL, failing for a few hours: not yet broken
+        "https://example.org/course",
+        "timeout",
+        detail="no answer within the timeout",
+        checked_at=day * 400,
+        sources=[Source("resources.yml", 12, "first-course")],
+        history=[(day * 398, "ok", 200), (day * 399.8, "timeout", None)],
+        confirmed=False,
+    )
+    save_link_results(tmp_path / ".cache" / "tdl" / "links.json", [broken, flaky])
 
     result = build_site(tmp_path)
     assert result.returncode == 0, result.stderr
@@ -30,3 +40,12 @@ def test_a_real_build_publishes_the_link_health_page(tmp_path):
     assert "Link health" in page and "Broken (1)" in page
     assert "https://example.org/gone?a=&lt;b&gt;" in page and "<b>" not in page
     assert "resources.yml:40 (first-course)" in page and "1971-01-01" in page
+    assert "Failing, not yet confirmed (1)" in page and "failing since 1971-02-04" in page
+    assert "1971-02-03" in page  # when the flaky link last worked
+    # Its catalog entry says the same, not "broken".
+    cards = [
+        p.read_text(encoding="utf-8")
+        for p in (tmp_path / "site").rglob("*.html")
+        if "Link failing since 1971-02-04, checked 1971-02-05" in p.read_text(encoding="utf-8")
+    ]
+    assert cards
