@@ -1,7 +1,8 @@
 """Validate a project: the catalog, every lesson's front matter and teaching markup.
 
 One function serves ``check`` and every build. Problems (catalog, front matter, lessons
-against the catalog, malformed teaching markup) stop both. What a finished lesson still
+against the catalog, malformed teaching markup, imports of packages a lesson does not
+declare) stop both. What a finished lesson still
 lacks (a question without an answer, too few questions, no quick check, a plot without
 alt text) is ``incomplete``: ``check`` refuses it, a build warns about it, so a strict
 build refuses it too while a preview of a lesson being written still shows the page.
@@ -48,7 +49,9 @@ def _no_cycle_collection() -> Iterator[None]:
 def validate_project(catalog_path: Path, lessons_dir: Path | None, root: Path) -> Validated:
     """Read and check everything; all problems at once, sorted by file and line."""
     from build_tools.catalog.model import CatalogError, load_catalog
+    from build_tools.lessons.cache import module_distributions
     from build_tools.lessons.discovery import LessonError, cross_check, discover_lessons
+    from build_tools.lessons.requirements import import_problems
     from build_tools.lessons.teaching import figure_problems, section_problems
 
     found = Validated()
@@ -70,6 +73,9 @@ def validate_project(catalog_path: Path, lessons_dir: Path | None, root: Path) -
         shown = display_path(lesson.path, root)
         malformed, missing = section_problems(lesson.path, shown)
         found.problems += malformed
+        found.problems += import_problems(
+            lesson.path, shown, lesson.meta.requires, module_distributions()
+        )
         found.incomplete += missing + figure_problems(lesson.path, shown)
     found.problems.sort()
     found.incomplete.sort()

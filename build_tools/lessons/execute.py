@@ -483,7 +483,9 @@ async def _execute_pending(pending, options, jobs, threads, root, progress) -> l
 def lesson_key_inputs(lesson: Lesson, environment: Environment) -> KeyInputs:
     """Key inputs read from the lesson file, its declared data and the environment."""
     pairs = [(name, lesson.path.parent / name) for name in lesson.meta.data]
-    return key_inputs(lesson.path.read_bytes(), pairs, environment, lesson.meta.device)
+    return key_inputs(
+        lesson.path.read_bytes(), pairs, environment, lesson.meta.device, lesson.meta.requires
+    )
 
 
 def select_shard(lessons: Sequence[Lesson], index: int, count: int) -> list[Lesson]:

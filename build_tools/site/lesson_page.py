@@ -4,7 +4,9 @@ The page (``lessons/stage-N/NN-slug.md``, so its URL is the lesson's as ever) is
 executed notebook rendered by :mod:`build_tools.lessons.render`, with what the path adds
 around it: under the title, the downloads (the ``.py`` source and the executed ``.ipynb``),
 "Open in Colab" and how long the lesson ran on which device; then the lessons to read
-first, the catalog resources it builds on and a "mark as done" box; at the end the same
+first, the catalog resources it builds on, the pretrained models it loads (name, source,
+license, parameters) and the packages it needs beyond the base set (which the downloaded
+notebook installs in its first cell), and a "mark as done" box; at the end the same
 box and the previous and next lessons of the path, which replace the theme's footer links
 (those follow the navigation, overviews and guides included). Links are Markdown links
 between source files, so each engine checks them and writes them for its URL style.
@@ -17,7 +19,8 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from build_tools.lessons.discovery import Lesson
+from build_tools.lessons.discovery import Lesson, PretrainedModel
+from build_tools.lessons.download import downloadable_notebook
 from build_tools.lessons.page_parts import colab_url, run_sentence
 from build_tools.lessons.render import render_notebook
 from build_tools.lessons.report import LessonRun
@@ -59,6 +62,23 @@ def _bar(lesson: Lesson, run: LessonRun | None, folder: str, colab: str | None) 
         + " ".join(links)
         + f'\n\n<p class="tdl-lesson-run">{run_sentence(run)}</p>\n\n</div>'
     )
+
+
+def parameter_count(count: int) -> str:
+    """A parameter count as model cards write it: ``4.7 M``, ``22.7 M``, ``1.2 B``."""
+    for size, unit in ((10**9, "B"), (10**6, "M"), (10**3, "k")):
+        if count >= size:
+            return f"{count / size:.1f} {unit}"
+    return str(count)
+
+
+def _model_card(model: PretrainedModel) -> dict:
+    return {
+        "name": model.name,
+        "source": model.source,
+        "license": model.license,
+        "parameters": parameter_count(model.parameters),
+    }
 
 
 def _insert_after_title(body: str, fragment: str) -> str:
@@ -104,6 +124,8 @@ def lesson_page(
             for rid in lesson.meta.resources
             if rid in model.catalog.resources_by_id
         ],
+        models=[_model_card(pretrained) for pretrained in lesson.meta.models],
+        requires=lesson.meta.requires,
     )
     bottom = parts.bottom(
         item=item,
@@ -127,6 +149,8 @@ def lesson_page(
     files = {f"{folder_uri}/{name}": data for name, data in rendered.files.items()}
     files[f"{folder_uri}/{stem}.py"] = lesson.path.read_bytes()
     if executed:
-        files[f"{folder_uri}/{stem}.ipynb"] = (run.entry_dir / run.notebook).read_bytes()
+        files[f"{folder_uri}/{stem}.ipynb"] = downloadable_notebook(
+            (run.entry_dir / run.notebook).read_bytes(), lesson.meta.requires
+        )
     markdown = "\n".join(front) + body.rstrip() + "\n\n" + str(bottom).strip() + "\n"
     return LessonPage(src_uri, markdown, files, rendered.problems)
