@@ -1,10 +1,13 @@
 """``doctor``: what this machine has for building the site, and what would re-execute.
 
 Reports Python, torch and its CUDA device, the MkDocs stack, the Jupyter kernel, Chromium
-and Node with axe-core (for the browser tests), the cache sizes, and for every lesson
-whether its executed notebook is cached for the current inputs or which input changed.
-Exit status 1 when something required is missing. Chromium and axe-core are required only
-where the browser tests must run (``TDL_REQUIRE_BROWSER=1``, as in CI).
+and Node with axe-core (for the browser tests), the cache sizes, the packages each lesson
+declares in ``requires:`` against the installed versions, and for every lesson whether its
+executed notebook is cached for the current inputs or which input changed.
+Exit status 1 when something required is missing (a lesson's package included; a different
+installed version is a warning, since the lesson still runs, against other code). Chromium
+and axe-core are required only where the browser tests must run (``TDL_REQUIRE_BROWSER=1``,
+as in CI).
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.version import Version
+
 from build_tools.lessons.cache import Environment
-from build_tools.lessons.discovery import LessonError, discover_lessons
+from build_tools.lessons.discovery import Lesson, LessonError, discover_lessons
 from build_tools.lessons.execute import ExecuteOptions
 from build_tools.lessons.reexecution import directory_size, verdicts
+from build_tools.lessons.requirements import Pin
 from build_tools.problems import display_path, print_problems
 from build_tools.settings import SettingsError, load_settings
 
@@ -144,12 +150,28 @@ def cache_findings(cache_root: Path) -> list[Finding]:
     return [Finding("ok", "cache", f"{display_path(cache_root)}: {_size(total)} ({detail})")]
 
 
-def lesson_findings(args, root: Path, options: ExecuteOptions) -> list[Finding]:
-    try:
-        lessons = discover_lessons(Path(args.lessons), root)
-    except LessonError as exc:
-        print_problems(exc.problems)
-        return [Finding("missing", "lessons", "front matter problems (listed above)")]
+def requirement_findings(lessons: list[Lesson]) -> list[Finding]:
+    """Each lesson's declared pins against the installed versions."""
+    found = []
+    for lesson in lessons:
+        for text in lesson.meta.requires:
+            pin = Pin.parse(text)
+            installed = pin.installed()
+            name = f"{lesson.id}:{pin.name}"
+            if installed is None:
+                detail = f"pinned {pin.version}, not installed (make setup installs it)"
+                found.append(Finding("missing", name, detail))
+            elif Version(installed) != Version(pin.version):
+                detail = f"pinned {pin.version}, installed {installed}"
+                found.append(Finding("warn", name, detail))
+            else:
+                found.append(Finding("ok", name, f"{installed} as pinned"))
+    if not found:
+        found.append(Finding("ok", "lessons", "no lesson needs packages beyond the base set"))
+    return found
+
+
+def lesson_findings(lessons: list[Lesson], options: ExecuteOptions) -> list[Finding]:
     environment = Environment.current(options.cache_root)
     found = []
     for verdict in verdicts(lessons, options.store, environment):
@@ -180,8 +202,16 @@ def run(args) -> int:
         ("Environment", [python_finding(), *torch_findings(), *stack_findings(), kernel_finding()]),
         ("Browser tests", browser_findings(root)),
         ("Caches", cache_findings(options.cache_root)),
-        ("Lessons (execution cache)", lesson_findings(args, root, options)),
     ]
+    try:
+        lessons = discover_lessons(Path(args.lessons), root)
+    except LessonError as exc:
+        print_problems(exc.problems)
+        failed = [Finding("missing", "lessons", "front matter problems (listed above)")]
+        sections.append(("Lessons", failed))
+    else:
+        sections.append(("Lesson packages (requires:)", requirement_findings(lessons)))
+        sections.append(("Lessons (execution cache)", lesson_findings(lessons, options)))
     for number, (title, findings) in enumerate(sections):
         if number:
             print()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -98,3 +99,31 @@ def _row(lines: list[str], name: str) -> list[str]:
         if len(words) > 1 and words[1] == name:
             return [words[0], *words[2:]]
     raise AssertionError(f"no row for {name} in:\n" + "\n".join(lines))
+
+
+def test_doctor_compares_each_lessons_packages_with_the_installed_ones(tmp_path):
+    project = _project(tmp_path)
+    folder = project / "docs" / "lessons" / "stage-1"
+    installed = importlib.metadata.version("peft")
+    pins = {
+        "01-cached": f'["peft=={installed}"]',
+        "02-numpy-changed": '["peft==0.0.1"]',
+        "03-never-run": '["no-such-distribution-here==1.0"]',
+    }
+    for name, requires in pins.items():
+        path = folder / f"{name}.py"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("# minutes: 5\n", f"# minutes: 5\n# requires: {requires}\n"))
+
+    result = run_cli("doctor", cwd=project)
+    lines = result.stdout.splitlines()
+    assert " ".join(_row(lines, "stage-1/01-cached:peft")) == f"ok {installed} as pinned"
+    assert " ".join(_row(lines, "stage-1/02-numpy-changed:peft")) == (
+        f"warn pinned 0.0.1, installed {installed}"
+    )
+    assert " ".join(_row(lines, "stage-1/03-never-run:no-such-distribution-here")) == (
+        "missing pinned 1.0, not installed (make setup installs it)"
+    )
+    assert result.returncode == 1
+    assert "missing: stage-1/03-never-run:no-such-distribution-here" in result.stderr
+    assert "Traceback" not in result.stderr
