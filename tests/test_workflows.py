@@ -144,6 +144,19 @@ def test_gpu_links_and_pages_workflows():
     link_steps = links["jobs"]["links"]["steps"]
     assert any("linkcheck --site site --json" in step.get("run", "") for step in link_steps)
     assert "--offline" not in " ".join(step.get("run", "") for step in link_steps)
+    # Fails only on confirmed breaks, after keeping the history and the one issue up to date.
+    check = next(step for step in link_steps if step.get("id") == "check")
+    assert check["continue-on-error"] is True and "--issue links-issue.md" in check["run"]
+    assert '--summary "$GITHUB_STEP_SUMMARY"' in check["run"]
+    history = [s for s in link_steps if s.get("with", {}).get("path") == ".cache/tdl/links.json"]
+    assert [s["uses"].split("@")[0] for s in history] == [
+        "actions/cache/restore",
+        "actions/cache/save",
+    ]
+    issue = next(step for step in link_steps if "gh issue" in step.get("run", ""))
+    assert all(f"gh issue {verb}" in issue["run"] for verb in ("create", "edit", "close"))
+    assert links["permissions"]["issues"] == "write"
+    assert link_steps[-1]["if"] == "steps.check.outcome == 'failure'"
 
     pages = _workflow("pages.yml")
     assert pages["on"]["push"]["branches"] == ["main"]

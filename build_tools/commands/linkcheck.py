@@ -51,6 +51,14 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--host-stats-json", metavar="PATH", help="write the per-host figures as JSON here"
     )
+    parser.add_argument(
+        "--summary", metavar="PATH", help="write a Markdown summary (for a CI job) here"
+    )
+    parser.add_argument(
+        "--issue",
+        metavar="PATH",
+        help="write the confirmed breaks as an issue body here (removed when there are none)",
+    )
     for flag, field, kind, _minimum, metavar, text in LIMITS:
         parser.add_argument(flag, dest=field, type=kind, metavar=metavar, help=text)
     parser.add_argument(
@@ -170,6 +178,8 @@ def run(args) -> int:
             json_path=args.json,
             host_stats=args.host_stats,
             host_stats_path=args.host_stats_json,
+            summary_path=args.summary,
+            issue_path=args.issue,
         )
     except OSError as exc:
         where = exc.filename or args.json

@@ -45,6 +45,8 @@ from build_tools.links.report import (
     counts_line,
     host_stats_json,
     host_stats_text,
+    issue_markdown,
+    job_summary_markdown,
     json_text,
     problems,
     render_link_health_markdown,
@@ -226,12 +228,16 @@ def report(
     stream=None,
     host_stats: bool = False,
     host_stats_path: str | Path | None = None,
+    summary_path: str | Path | None = None,
+    issue_path: str | Path | None = None,
 ) -> int:
     """Print the summary (and CI annotations), write the JSON reports; 1 when a link fails
     and its failure is confirmed.
 
     ``host_stats`` adds the per-host table to the terminal summary; ``host_stats_path``
     writes the same figures as JSON (the links report keeps its documented shape).
+    ``summary_path`` gets a Markdown summary for a CI job; ``issue_path`` the body of an
+    issue listing the confirmed breaks, or is removed when there are none.
     """
     stream = stream or sys.stdout
     results = checked.results
@@ -239,6 +245,14 @@ def report(
         write_atomically(Path(json_path), json_text(results))
     if host_stats_path:
         write_atomically(Path(host_stats_path), host_stats_json(checked.hosts))
+    if summary_path:
+        write_atomically(Path(summary_path), job_summary_markdown(results, settings.fail_on))
+    if issue_path:
+        body = issue_markdown(results, settings.fail_on)
+        if body:
+            write_atomically(Path(issue_path), body)
+        else:
+            Path(issue_path).unlink(missing_ok=True)
     if fmt == "github":
         annotations = format_problems(problems(results, settings.fail_on), "github")
         if annotations:

@@ -13,7 +13,9 @@ from collections import Counter
 from collections.abc import Iterable
 
 from build_tools.links.model import (
+    BLOCKED,
     OK,
+    RATE_LIMITED,
     REDIRECT,
     SKIPPED,
     VERDICTS,
@@ -198,4 +200,71 @@ def render_link_health_markdown(results: dict[str, LinkResult] | Iterable[LinkRe
                 f"| {_last_ok(r) if r.checked_at is not None else ''} |"
             )
         lines.append("")
+    return "\n".join(lines)
+
+
+def _problem_rows(results: Iterable[LinkResult], sources: int) -> list[str]:
+    """Table rows for links that did not plainly work, listing up to ``sources`` places."""
+    rows = []
+    for r in sorted(results, key=lambda r: r.url):
+        state = r.verdict
+        if r.unconfirmed:
+            state = f"{r.verdict}, {_since(r)}"
+        elif r.failing and r.failing_since is not None:
+            state = f"{r.verdict} since {iso_date(r.failing_since)}"
+        detail = f"{state}: {r.detail}" if r.detail else state
+        used = "<br>".join(_cell(s) for s in r.sources[:sources])
+        if len(r.sources) > sources:
+            used += f"<br>and {len(r.sources) - sources} more"
+        status = r.status if r.status is not None else ""
+        rows.append(f"| {_cell(r.url)} | {status} | {_cell(detail)} | {_last_ok(r)} | {used} |")
+    return rows
+
+
+_TABLE_HEAD = [
+    "| Link | Status | Verdict | Last worked | Used in |",
+    "| --- | --- | --- | --- | --- |",
+]
+
+
+def job_summary_markdown(results: Iterable[LinkResult], fail_on: Iterable[str]) -> str:
+    """The CI job summary: the counts, then every link that did not plainly work (confirmed
+    breaks first), each with when it last worked and where it is used."""
+    results = list(results)
+    failing = set(fail_on)
+    confirmed = [r for r in results if r.verdict in failing and r.confirmed]
+    waiting = [r for r in results if r.verdict in failing and not r.confirmed]
+    unchecked = [r for r in results if r.verdict in (BLOCKED, RATE_LIMITED)]
+    lines = ["## Link check", "", f"{counts_line(results)}.", ""]
+    for title, group in (
+        ("Broken (confirmed)", confirmed),
+        ("Failing, not yet confirmed", waiting),
+        ("Could not be checked automatically", unchecked),
+    ):
+        if group:
+            lines += [f"### {title} ({len(group)})", "", *_TABLE_HEAD]
+            lines += _problem_rows(group, SOURCES_SHOWN)
+            lines.append("")
+    if not (confirmed or waiting or unchecked):
+        lines += ["Every link works.", ""]
+    return "\n".join(lines)
+
+
+def issue_markdown(results: Iterable[LinkResult], fail_on: Iterable[str]) -> str:
+    """The body of the one issue that lists confirmed breaks ('' when there are none): each
+    link with where it is used (every place) and when it last worked."""
+    failing = set(fail_on)
+    broken = [r for r in results if r.verdict in failing and r.confirmed]
+    if not broken:
+        return ""
+    lines = [
+        f"The scheduled link check found {len(broken)} broken link"
+        f"{'s' if len(broken) != 1 else ''}: each failed in two checks far enough apart "
+        "to rule out a passing outage. Fix or replace each where it is used; this issue "
+        "is closed by the first check that finds none.",
+        "",
+        *_TABLE_HEAD,
+        *_problem_rows(broken, sources=1000),
+        "",
+    ]
     return "\n".join(lines)

@@ -106,11 +106,16 @@ def test_the_command_exits_1_only_on_a_confirmed_break(links, tmp_path):
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: T\nplugins:\n  - tdl:\n      linkcheck:\n        retries: 0\n"
     )
+    summary, issue = tmp_path / "summary.md", tmp_path / "issue.md"
+    issue.write_text("left from an earlier run")
     args = ("linkcheck", "--catalog", str(catalog), "--no-cache", "--format", "github")
+    args += ("--summary", str(summary), "--issue", str(issue))
     first = run_cli(*args, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "::warning " in first.stdout and "not yet confirmed" in first.stdout
     assert "::error " not in first.stdout
+    assert "### Failing, not yet confirmed (1)" in summary.read_text()
+    assert not issue.exists()  # nothing confirmed: no issue to open (or one to close)
     # The first failure happened two days ago: now it is confirmed.
     cache = tmp_path / ".cache" / "tdl" / "links.json"
     data = json.loads(cache.read_text())
@@ -120,6 +125,10 @@ def test_the_command_exits_1_only_on_a_confirmed_break(links, tmp_path):
     second = run_cli(*args, cwd=tmp_path)
     assert second.returncode == 1, second.stderr
     assert "::error " in second.stdout and "(gone)" in second.stdout
+    body = issue.read_text()
+    assert url in body and "resources.yml:" in body and "(gone)" in body
+    assert "never seen working" in body  # when it last worked
+    assert "### Broken (confirmed) (1)" in summary.read_text()
     # A shorter confirmation from the settings file: confirmed at once.
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: T\nplugins:\n  - tdl:\n      linkcheck:\n        confirm_after: 0\n"
