@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
 from build_tools.links.cache import save_link_results
 from build_tools.links.model import LinkResult, Source
 from tests.conftest import catalog_yaml
@@ -49,3 +53,37 @@ def test_a_real_build_publishes_the_link_health_page(tmp_path):
         if "Link failing since 1971-02-04, checked 1971-02-05" in p.read_text(encoding="utf-8")
     ]
     assert cards
+    _catalog_card_in_chromium(tmp_path / "site", "Link failing since 1971-02-04")
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+        pass
+
+
+def _catalog_card_in_chromium(site, expected: str) -> None:
+    """The catalog page's own script draws the cards: its card says ``expected`` too."""
+    from tests.browser.chromium import chromium_path, launch
+    from tests.browser.conftest import unavailable
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright is not installed (pip install playwright)")
+    if chromium_path() is None:
+        unavailable("Chromium is not installed (apt-get install chromium)")
+    handler = functools.partial(_Quiet, directory=str(site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/catalog/", wait_until="load")
+            card = page.locator("#tdl-catalog-results .tdl-health", has_text=expected)
+            card.first.wait_for(timeout=10_000)
+            assert card.count() == 1
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
