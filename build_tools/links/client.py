@@ -25,7 +25,7 @@ DRAIN_LIMIT = 64 * 1024
 # The first bytes of a refusal's body are kept: enough to tell a bot wall's challenge page
 # (its title and scripts come first) from the host's own error page.
 SNIFF_LIMIT = 8 * 1024
-SNIFFED = {403, 429, 503}
+SNIFFED = {403, 503}  # the statuses bot walls answer with (see walls.py)
 READ_SIZE = 64 * 1024
 _timeout = getattr(asyncio, "timeout", None)  # Python 3.11+
 
@@ -58,7 +58,7 @@ class Response:
     headers: dict[str, str]
     body: bytes | None = None  # only for a page the caller asked to read
     anchors: set[str] | None = None  # the page's ids, once the checker has scanned it
-    start: bytes = b""  # the first bytes of a 403, 429 or 503 answer's body (decompressed)
+    start: bytes = b""  # the first bytes of a 403 or 503 answer's body (decompressed)
 
 
 @dataclass

@@ -27,7 +27,8 @@ all the cases a link checker meets::
     /tags/N/...                  200, ``<a `` N times (a tag that never closes), gzip-compressed
     /wall/KIND/...               a bot wall's challenge: KIND is cloudflare (403 with
                                  ``cf-mitigated: challenge``), cloudflare-page (503, the
-                                 "Just a moment..." page only), akamai (403, "Access Denied"
+                                 "Just a moment..." page only), cloudflare-big (403,
+                                 "Attention Required", 200 KB), akamai (403, "Access Denied"
                                  with a reference number), datadome (403, a captcha page,
                                  gzip-compressed), perimeterx (403, chunked, ``px-captcha``)
     /needs/NAME/VALUE/REST       401 unless the request's NAME header is VALUE, then REST
@@ -87,6 +88,12 @@ WALLS = {
         503,
         [("Server", "cloudflare"), ("Content-Type", "text/html")],
         b"<!DOCTYPE html><html lang=en><head><title>Just a moment...</title>" + _WALL_FILLER,
+    ),
+    "cloudflare-big": (  # too big to drain: only its first bytes are read
+        403,
+        [("Server", "cloudflare"), ("Content-Type", "text/html")],
+        b"<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title>"
+        + _WALL_FILLER * 100,
     ),
     "akamai": (
         403,

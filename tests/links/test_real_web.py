@@ -19,7 +19,7 @@ from tests.links.conftest import FAST, path_of, run_check
 
 
 @pytest.mark.parametrize(
-    "kind", ["cloudflare", "cloudflare-page", "akamai", "datadome", "perimeterx"]
+    "kind", ["cloudflare", "cloudflare-page", "cloudflare-big", "akamai", "datadome", "perimeterx"]
 )
 def test_a_challenge_page_is_blocked_not_broken_and_asked_once(links, kind):
     url = links.unique_url(f"/wall/{kind}")
