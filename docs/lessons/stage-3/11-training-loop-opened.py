@@ -33,7 +33,7 @@
 # twelve digits, and finally use to train the network with no autograd at all, reproducing the
 # library's training run step for step.
 #
-# **Runtime:** about 12 s on a laptop CPU.
+# **Runtime:** about 15 s on a laptop CPU.
 
 # %%
 import os
