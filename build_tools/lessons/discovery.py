@@ -180,7 +180,8 @@ def read_lesson(path: Path, lessons_dir: Path, display: str | None = None) -> Le
                     located.problem(loc, f"unknown front matter key '{loc[-1]}'", key=True)
                 )
             elif error["type"] == "missing":
-                problems.append(located.problem((), f"missing front matter key '{field}'"))
+                # At the mapping that lacks it: the front matter, or a model's entry.
+                problems.append(located.problem(loc[:-1], f"missing front matter key '{loc[-1]}'"))
             else:
                 message = error["msg"].removeprefix("Value error, ")
                 problems.append(located.problem(loc, f"{field}: {message}"))
