@@ -43,7 +43,7 @@ def wall(status: int, headers: dict[str, str], start: bytes) -> str | None:
     ``headers`` have lower-case names; ``start`` is the first bytes of the body.
     """
     if status == NOT_A_BOT_STATUS:
-        return "LinkedIn" if "linkedin" in headers.get("server", "").lower() else "status 999"
+        return "LinkedIn's status 999, its answer to requests it takes for automated"
     if status not in WALL_STATUSES:
         return None
     for name, pattern, who in _HEADERS:
