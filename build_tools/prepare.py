@@ -246,7 +246,9 @@ def prepare(
     docs_dir = root / project.site.docs_dir
     tree = tree_path(project)
     _check_tree_location(project, tree, docs_dir)
-    found = validate_project(root / tdl.catalog, docs_dir / tdl.lessons_dir, root)
+    found = validate_project(
+        root / tdl.catalog, docs_dir / tdl.lessons_dir, root, root / tdl.execute.cache_dir
+    )
     if found.problems:
         raise PrepareError("the catalog or lessons have problems", found.problems)
     links = load_link_results(root / tdl.linkcheck.cache) if tdl.linkcheck.enabled else {}

@@ -46,8 +46,15 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def validate_project(catalog_path: Path, lessons_dir: Path | None, root: Path) -> Validated:
-    """Read and check everything; all problems at once, sorted by file and line."""
+def validate_project(
+    catalog_path: Path, lessons_dir: Path | None, root: Path, cache_root: Path | None = None
+) -> Validated:
+    """Read and check everything; all problems at once, sorted by file and line.
+
+    ``cache_root`` (a build's cache folder) keeps the map of installed modules to their
+    distributions between runs, which the import check needs and which takes half a second
+    to scan.
+    """
     from build_tools.catalog.model import CatalogError, load_catalog
     from build_tools.lessons.cache import module_distributions
     from build_tools.lessons.discovery import LessonError, cross_check, discover_lessons
@@ -69,13 +76,12 @@ def validate_project(catalog_path: Path, lessons_dir: Path | None, root: Path) -
         return found
     if found.catalog is not None:
         found.problems += cross_check(found.lessons, found.catalog, root)
+    modules = module_distributions(cache_root / "distributions.json" if cache_root else None)
     for lesson in found.lessons:
         shown = display_path(lesson.path, root)
         malformed, missing = section_problems(lesson.path, shown)
         found.problems += malformed
-        found.problems += import_problems(
-            lesson.path, shown, lesson.meta.requires, module_distributions()
-        )
+        found.problems += import_problems(lesson.path, shown, lesson.meta.requires, modules)
         found.incomplete += missing + figure_problems(lesson.path, shown)
     found.problems.sort()
     found.incomplete.sort()
