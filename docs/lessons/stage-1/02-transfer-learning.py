@@ -45,7 +45,9 @@
 #
 # Every comparison is repeated with three random seeds (each draws a different set of
 # labelled images and a different initialisation), and every result shows the mean
-# together with the value for each seed or the range across seeds.
+# together with the value for each seed or the range across seeds. Watch how much they
+# vary: with a few dozen labels, the luck of the draw is often as large as the difference
+# between two methods, and telling the two apart is part of the lesson.
 #
 # **Runtime:** about 30 s on a laptop CPU, a quarter of it pretraining; a GPU is used
 # when one is available, but it is not needed.
@@ -66,8 +68,9 @@ from sklearn.model_selection import train_test_split
 from torch import nn
 from torch.nn import functional as F
 
-torch.manual_seed(0)
-rng = np.random.default_rng(0)
+SEED = int(os.environ.get("TDL_SEED", "0"))  # any seed: the claims below hold for every one tried
+torch.manual_seed(SEED)
+rng = np.random.default_rng(SEED)
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.set_num_threads(1)  # small images and small batches: one CPU thread is steadiest
 print("device:", DEVICE)
@@ -77,21 +80,29 @@ print("device:", DEVICE)
 #
 # ### The small task: a few labelled digits
 #
-# The digits are split once into a fixed **test set** of 800 images, used only to measure
-# accuracy, and a **pool** of the other 997. Each experiment draws its few labelled images
-# from the pool. Pixels are scaled from 0..16 to 0..1, as in the previous lesson.
+# The digits are split once into three parts. A **test set** of 800 images is locked away
+# and opened once, at the very end. A **validation set** of 400 images measures every
+# comparison on the way, so that our choices are made without the test set. The
+# remaining 597 form a **pool**, and each experiment draws its few labelled images from
+# it. Pixels are scaled from 0..16 to 0..1, as in the previous lesson.
 
 # %%
 digits = load_digits()
 X_digits = torch.tensor(digits.data / 16.0, dtype=torch.float32).reshape(-1, 1, 8, 8)
 y_digits = torch.tensor(digits.target)
-pool_idx, test_idx = train_test_split(
-    np.arange(len(y_digits)), test_size=800, random_state=0, stratify=digits.target
+rest_idx, test_idx = train_test_split(
+    np.arange(len(y_digits)), test_size=800, random_state=SEED, stratify=digits.target
+)
+pool_idx, val_idx = train_test_split(
+    rest_idx, test_size=400, random_state=SEED, stratify=digits.target[rest_idx]
 )
 X_pool, y_pool = X_digits[pool_idx], y_digits[pool_idx]
-X_test, y_test = X_digits[test_idx].to(DEVICE), y_digits[test_idx].to(DEVICE)
-print(f"pool: {len(pool_idx)} images, test: {len(test_idx)} images")
-assert len(pool_idx) == 997 and np.bincount(y_pool.numpy()).min() >= 25
+EVAL = {  # the images each accuracy is measured on
+    "validation": (X_digits[val_idx].to(DEVICE), y_digits[val_idx].to(DEVICE)),
+    "test": (X_digits[test_idx].to(DEVICE), y_digits[test_idx].to(DEVICE)),
+}
+print(f"pool: {len(pool_idx)} images, validation: {len(val_idx)}, test: {len(test_idx)}")
+assert len(pool_idx) == 597 and np.bincount(y_pool.numpy()).min() >= 25
 
 
 def labelled_subset(per_class, seed):
@@ -176,7 +187,8 @@ assert N_FONTS == 21 and N_GLYPH_CLASSES == 71 and 1300 < len(glyphs_thin) < 150
 #
 # `F.grid_sample` does the geometry: for every pixel of the output it reads the input at a
 # position given by a 2×3 matrix, `theta`, and `F.affine_grid` turns `theta` into those
-# positions. The generator is seeded, so the "random" images are the same on every run.
+# positions. The generators are seeded from `SEED`, so the "random" images are the same
+# on every run with the same seed.
 
 
 # %%
@@ -200,8 +212,8 @@ def make_glyphs(n, gen):
     return F.avg_pool2d(ink.float(), 4), bank_labels[idx]  # 4x4 blocks -> 8x8 grey levels
 
 
-glyph_gen = torch.Generator().manual_seed(0)
-X_glyph_val, y_glyph_val = make_glyphs(3000, torch.Generator().manual_seed(1))
+glyph_gen = torch.Generator().manual_seed(SEED)  # the training glyphs
+X_glyph_val, y_glyph_val = make_glyphs(3000, torch.Generator().manual_seed(SEED + 1000))
 ink_glyphs, ink_digits = X_glyph_val.mean().item(), X_pool.mean().item()
 print(f"mean ink per pixel: glyphs {ink_glyphs:.2f}, digits {ink_digits:.2f}")
 assert abs(ink_glyphs - ink_digits) < 0.06
@@ -265,7 +277,7 @@ assert 57_000 < n_body + 128 * 10 + 10 < 58_000  # "over 57,000 weights" below
 
 # %%
 EPOCHS, PER_EPOCH, BATCH = 5, 16_000, 256
-torch.manual_seed(0)
+torch.manual_seed(SEED)
 pretrained = make_net(N_GLYPH_CLASSES)
 optimizer = torch.optim.Adam(pretrained.parameters(), lr=3e-3)
 schedule = torch.optim.lr_scheduler.OneCycleLR(
@@ -299,8 +311,9 @@ pretrained_body = pretrained[0].state_dict()
 # One function runs every experiment in this lesson. It builds a new network for the ten
 # digits. For the transfer methods it copies the pretrained body into it; the head is
 # always new, because the digit task has different classes. Then it trains on the
-# labelled images with Adam for 80 steps of up to 64 images, and returns the test
-# accuracy.
+# labelled images with Adam for 80 steps of up to 64 images, and returns its accuracy on
+# the validation images. It also measures the test images, but seals that number away
+# until the very end.
 #
 # The methods differ only in the starting point and in the learning rate of each of four
 # layer groups: the first two convolutions, the third convolution, the fully connected
@@ -309,7 +322,8 @@ pretrained_body = pretrained[0].state_dict()
 # 1e-4 at the input to 1e-2 at the head. Sections 3 and 4 take that recipe apart.
 
 # %%
-STEPS, FT_BATCH, SEEDS = 80, 64, [0, 1, 2]
+STEPS, FT_BATCH = 80, 64
+SEEDS = [SEED * 100 + i for i in range(3)]  # three runs per method, each its own draw
 LEARNING_RATES = {  # first two convolutions, third convolution, fully connected, head
     "scratch": [3e-3, 3e-3, 3e-3, 3e-3],
     "fine-tune": [1e-4, 4.6e-4, 2.2e-3, 1e-2],
@@ -326,10 +340,15 @@ def layer_groups(model):
     return [[body[0], body[2]], [body[5]], [body[9]], [head]]
 
 
+SEALED = {}  # test accuracy of every run on unshuffled digits, unread until the end
+
+
 def run(method, per_class, seed, pixel_order=None):
-    """Train one network on `per_class` labelled digits per class; return its test accuracy."""
+    """Train one network on `per_class` labelled digits per class; return its validation
+    accuracy (and seal away its test accuracy)."""
     idx = labelled_subset(per_class, seed)
-    X_train, y_train, X_eval = X_pool[idx].to(DEVICE), y_pool[idx].to(DEVICE), X_test
+    X_train, y_train = X_pool[idx].to(DEVICE), y_pool[idx].to(DEVICE)
+    X_eval, y_eval = EVAL["validation"]
     if pixel_order is not None:  # section 5: one fixed shuffle of the 64 pixels
         X_train, X_eval = (
             X.flatten(1)[:, pixel_order].reshape(-1, 1, 8, 8) for X in (X_train, X_eval)
@@ -354,7 +373,9 @@ def run(method, per_class, seed, pixel_order=None):
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    return accuracy(model, X_eval, y_test)
+    if pixel_order is None:
+        SEALED[method, per_class, seed] = accuracy(model, *EVAL["test"])
+    return accuracy(model, X_eval, y_eval)
 
 
 def compare(methods, per_class):
@@ -375,10 +396,10 @@ def show(names, results):
 
 
 # %%
-def classical(method, per_class, seed, pixel_order=None):
+def classical(method, per_class, seed, pixel_order=None, on="validation"):
     idx = labelled_subset(per_class, seed)
     X_train, y_train = X_pool[idx].flatten(1).numpy(), y_pool[idx].numpy()
-    X_eval, y_eval = X_test.flatten(1).cpu().numpy(), y_test.cpu().numpy()
+    X_eval, y_eval = EVAL[on][0].flatten(1).cpu().numpy(), EVAL[on][1].cpu().numpy()
     if pixel_order is not None:  # section 5
         order = pixel_order.cpu().numpy()
         X_train, X_eval = X_train[:, order], X_eval[:, order]
@@ -394,7 +415,7 @@ K = 5
 centroid_acc = np.array([classical("centroid", K, s) for s in SEEDS])
 logistic_acc = np.array([classical("logistic", K, s) for s in SEEDS])
 scratch_acc, finetune_acc = compare(["scratch", "fine-tune"], K)
-print(f"{K} labelled images per digit ({10 * K} in all); accuracy on {len(y_test)} test digits:")
+print(f"{K} labelled images per digit ({10 * K} in all); accuracy on the validation digits:")
 show(
     ["nearest centroid", "logistic regression", "CNN from scratch", "CNN pretrained, fine-tuned"],
     [centroid_acc, logistic_acc, scratch_acc, finetune_acc],
@@ -403,23 +424,28 @@ gain = finetune_acc - scratch_acc
 errors_removed = 1 - (1 - finetune_acc.mean()) / (1 - scratch_acc.mean())
 print(f"fine-tuned minus scratch: {gain.mean():+.1%} on average, {gain.min():+.1%} at worst")
 print(f"share of the scratch network's mistakes removed: {errors_removed:.0%}")
-assert 0.79 < scratch_acc.mean() < 0.86 and 0.86 < finetune_acc.mean() < 0.93
-assert 0.04 < gain.mean() < 0.09 and gain.min() > 0.02
-assert 0.27 < errors_removed < 0.5
-assert finetune_acc.mean() > logistic_acc.mean() + 0.01
-assert finetune_acc.mean() > centroid_acc.mean() + 0.03
-assert scratch_acc.mean() < logistic_acc.mean() + 0.01
+assert 0.7 < scratch_acc.mean() < 0.95 and 0.8 < finetune_acc.mean() < 0.95
+assert scratch_acc.mean() < logistic_acc.mean() + 0.05  # not clearly better than logistic
 
 # %% [markdown]
 # With the same 50 labels, the same network and the same number of training steps,
-# starting from the pretrained body lifts test accuracy from about 83 % to nearly 90 %,
-# and it does so for every seed. A third or more of the mistakes disappear.
+# starting from the pretrained body usually lifts validation accuracy by a few points (in
+# this run, by the gain printed above). Now rerun the lesson with another `TDL_SEED`,
+# which draws another split of the digits, another pretraining run and other labelled
+# images. The gain moves a lot: in the seeds we tried it went from almost nothing to
+# about eight points. With 50 labelled images the luck of the draw is as large as the
+# effect, and one comparison, or even three seeds on one split, can mislead in either
+# direction. Section 5 shows where the gain is large enough to rely on: where labels are
+# scarcest.
 #
 # The baselines put this in perspective. With 50 labels, the convolutional network
-# trained from scratch is *no better than logistic regression on raw pixels*: it has over
-# 57,000 weights and 50 images cannot pin them down. Only the pretrained network beats
-# both classical baselines. That is the practical point of transfer learning: it
-# lets a large model be used where the labels alone could support only a small one.
+# trained from scratch is *not clearly better than logistic regression on raw pixels* (in
+# our runs it was always a little worse): it has over 57,000 weights and 50 images cannot
+# pin them down. The pretrained network does better
+# than the network from scratch, but at this size it only draws level with the classical
+# baselines, give or take a few points. That is the practical point of transfer learning:
+# it lets a large model be used where the labels alone could support only a small one;
+# here, the small one is already a strong competitor.
 #
 # Quick check: what did the pretrained network learn from before it was fine-tuned?
 #
@@ -452,10 +478,9 @@ show(
     ],
     [random_frozen_acc, frozen_acc, finetune_acc],
 )
-assert frozen_acc.mean() > random_frozen_acc.mean() + 0.07
-assert random_frozen_acc.mean() < scratch_acc.mean() - 0.02
-assert scratch_acc.mean() + 0.02 < frozen_acc.mean()
-assert 0 < finetune_acc.mean() - frozen_acc.mean() < 0.05
+assert frozen_acc.mean() > random_frozen_acc.mean()
+assert random_frozen_acc.mean() < scratch_acc.mean()
+assert finetune_acc.mean() - frozen_acc.mean() < 0.07
 
 # %% [markdown]
 # Two results:
@@ -463,12 +488,12 @@ assert 0 < finetune_acc.mean() - frozen_acc.mean() < 0.05
 # - The frozen random body is worse even than training from scratch, and far behind the
 #   frozen pretrained body: the gain lives in the pretrained *weights*, not in the shape
 #   of the network.
-# - With five labels per class, training only the head already captures most of the
-#   gain, at a fraction of the cost: no gradient flows through the body, and one could
-#   even compute the 128 features of every image once and fit a plain logistic regression
-#   to them. Fine-tuning every layer adds a point or two on top, because the features
-#   themselves can adapt a little from printed to handwritten shapes. Section 5 shows the
-#   two methods drifting apart as the labels grow.
+# - With five labels per class, training only the head comes within a few points of
+#   fine-tuning every layer, at a fraction of the cost: no gradient flows through the
+#   body, and one could even compute the 128 features of every image once and fit a plain
+#   logistic regression to them. Fine-tuning every layer often adds a point or two on
+#   top, because the features themselves can adapt a little from printed to handwritten
+#   shapes. Section 5 shows how the two compare as the labels grow.
 #
 # Quick check: when the body is frozen, which weights does `optimizer.step()` change?
 #
@@ -506,21 +531,22 @@ show(
     ],
     [scratch_acc, one_large_acc, one_mid_acc, finetune_acc],
 )
-assert one_large_acc.mean() < scratch_acc.mean() + 0.025
-assert finetune_acc.mean() > one_large_acc.mean() + 0.035
-assert finetune_acc.mean() > one_mid_acc.mean() - 0.01
-assert one_mid_acc.mean() > scratch_acc.mean() + 0.03
+recipe_spread = np.ptp([one_large_acc.mean(), one_mid_acc.mean(), finetune_acc.mean()])
+print(f"the three ways of fine-tuning lie within {recipe_spread:.1%} of each other")
+assert recipe_spread < 0.15
 
 # %% [markdown]
-# One large rate for every layer throws the whole gain away: the network ends up about
-# where the network trained from scratch does. The first steps are driven by a random
-# head, so the gradients reaching the body are large and point in arbitrary directions;
-# with a large rate they push the pretrained weights far from where pretraining left them
-# before the head has learned anything. A careful single rate of 3e-3 keeps most of the
-# gain, and on this small problem it is about as good as the discriminative rates (the
-# difference is within the spread of the seeds). The virtue of discriminative rates is
-# that the head can learn fast *without* putting the body at risk, so you need not search
-# for the one rate that happens to suit every layer.
+# Here the three recipes end up close together, and their order changes from seed to
+# seed: in some of our runs one large rate for every layer threw the whole gain away and
+# ended about where the network from scratch did, in others it did as well as the
+# discriminative rates. What can go wrong is clear. The first steps are driven by a
+# random head, so the gradients reaching the body are large and point in arbitrary
+# directions; with a large rate they can push the pretrained weights far from where
+# pretraining left them before the head has learned anything. Whether that happens in a
+# given run is partly luck. The virtue of discriminative rates is that the head can learn
+# fast *without* putting the body at risk, so you need not search for the one rate that
+# happens to suit every layer. It is a safeguard, not a guaranteed gain, and with 50
+# labels no single run can show the difference.
 #
 # fastai's `fine_tune` adds one more safeguard: it first trains the head alone with the
 # body frozen, so that the head is no longer random when the body starts to move.
@@ -560,14 +586,11 @@ removed = {
     k: 1 - (1 - table[k]["fine-tune"].mean()) / (1 - table[k]["scratch"].mean()) for k in PER_CLASS
 }
 frozen_gain = {k: (table[k]["frozen"] - table[k]["scratch"]).mean() for k in PER_CLASS}
-assert 0.05 < gains[2] < 0.12 and 0.008 < gains[25] < 0.04
-assert gains[2] > gains[10] + 0.03 and gains[5] > gains[25] + 0.02
-assert all(0.15 < removed[k] < 0.5 for k in PER_CLASS)
-assert all(table[k]["fine-tune"].mean() > table[k]["logistic"].mean() + 0.01 for k in PER_CLASS)
-assert frozen_gain[2] > 0.025 and abs(frozen_gain[25]) < 0.015
-assert (table[25]["fine-tune"] - table[25]["frozen"]).mean() > 0.01
+print(
+    f"with 2 labels per digit: fine-tuned {gains[2]:+.1%}, frozen {frozen_gain[2]:+.1%} over scratch"
+)
 
-# %% alt="Test accuracy against labelled images per digit, 2 to 25 on a log scale, for logistic regression, the network trained from scratch, the frozen pretrained body and the fine-tuned pretrained network: all rise with more labels; the two pretrained curves are highest, the fine-tuned one about 8 points above scratch at 2 labels per digit and about 2 points at 25, while the frozen body's lead over scratch has almost gone by 25"
+# %% alt="Test accuracy against labelled images per digit, 2 to 25 on a log scale, for logistic regression, the network trained from scratch, the frozen pretrained body and the fine-tuned pretrained network: all rise with more labels; the two pretrained curves lead the network from scratch most clearly at 2 labels per digit, and their lead shrinks as the labels grow"
 fig, ax = plt.subplots(figsize=(6.5, 3.8))
 for method, label, colour in [
     ("fine-tune", "pretrained, fine-tuned", "tab:blue"),
@@ -583,7 +606,7 @@ ax.set_xscale("log")
 ax.minorticks_off()
 ax.set_xticks(PER_CLASS, [str(k) for k in PER_CLASS])
 ax.set_xlabel("labelled images per digit")
-ax.set_ylabel("test accuracy")
+ax.set_ylabel("validation accuracy")
 ax.set_title(
     "Transfer helps most when labels are scarce (bars: lowest to highest seed)", fontsize=10
 )
@@ -592,18 +615,21 @@ ax.grid(alpha=0.3)
 plt.show()
 
 # %% [markdown]
-# With 2 labels per digit the fine-tuned network is about eight points ahead of the same
-# network from scratch; with 25 the lead is down to about two points, because 250
-# labelled images already teach the network much of what pretraining gave it for free.
-# In percentage points the gain shrinks steadily. Measured as the share of the scratch
-# network's mistakes it removes (last column) it shrinks much less: a fifth to two fifths
-# at every size here, and it would take far more labels than this pool holds for the two
-# curves to meet.
+# With 2 labels per digit both pretrained networks were ahead of the same network from
+# scratch in every one of the five seeds of our sweep, by about five to eight points on
+# average (this run's lead is printed above); with 25 the lead tends to be smaller,
+# because 250 labelled images already teach the network much of what pretraining gave it
+# for free. But even at 2 labels the lead moves by a couple of points from seed to seed,
+# and between the two ends the numbers jump about, as in section 2: a gain of a few points
+# is the size of the noise here, and three seeds are not enough to pin it down. That is
+# why this lesson asserts no figure for it. Measured as
+# the share of the scratch network's mistakes it removes (last column) the gain shrinks
+# less than in percentage points.
 #
 # The frozen body tells a second story. Its features are fixed, so more labels can only
 # improve the head: with 2 labels per digit it is well ahead of the network from scratch,
-# but by 25 it is within about a point of it, while full fine-tuning still leads. That is the usual rule
-# of thumb: with very little data, freeze; with more, fine-tune everything.
+# and by 25 its lead has usually shrunk, often to nothing. That is the usual rule of thumb: with
+# very little data, freeze; with more, fine-tune everything.
 #
 # This is also why "how much data do I need?" has no fixed answer. With a good pretrained
 # model a few dozen labelled examples per class can be enough; from scratch you may need
@@ -614,10 +640,10 @@ plt.show()
 # Transfer works when the two tasks share structure that the body has learned to detect:
 # here, strokes and how they sit next to each other in the image. Remove that structure
 # and the gain should go. A sharp test is to shuffle the pixels of every digit image with
-# one fixed permutation, in training and test images alike. Logistic regression gives each
-# pixel its own weight, so it does not care about their order and scores exactly as
-# before. The pretrained body, whose detectors look at neighbouring pixels, now meets
-# patterns unlike anything it was trained on.
+# one fixed permutation, in training and validation images alike. Logistic regression
+# gives each pixel its own weight, so it does not care about their order and scores
+# exactly as before. The pretrained body, whose detectors look at neighbouring pixels,
+# now meets patterns unlike anything it was trained on.
 
 # %%
 pixel_order = torch.from_numpy(rng.permutation(64)).to(DEVICE)
@@ -632,19 +658,51 @@ show(
     ],
     [frozen_acc, shuffled_frozen, logistic_acc, shuffled_logistic],
 )
-assert 0.2 < frozen_acc.mean() - shuffled_frozen.mean() < 0.4
+assert 0.05 < frozen_acc.mean() - shuffled_frozen.mean() < 0.5
 assert np.abs(shuffled_logistic - logistic_acc).max() < 0.005
-assert shuffled_frozen.mean() < shuffled_logistic.mean() - 0.2
+assert shuffled_frozen.mean() < shuffled_logistic.mean()
 
 # %% [markdown]
-# On shuffled pixels the pretrained features lose more than twenty points and fall far
-# below logistic regression, which does not notice the shuffle at all. The same thing
-# happens, less dramatically, whenever the new task differs from the pretraining task in
-# what matters: a network pretrained on photographs helps less with X-rays or
-# spectrograms than with other photographs, and a language model pretrained on news
-# helps less with source code. Yosinski and colleagues measured this on ImageNet:
+# On shuffled pixels the pretrained features lose about twenty to thirty points and fall
+# far below logistic regression, which does not notice the shuffle at all. Unlike the
+# small gains above, this loss is far larger than the noise, so every seed shows it. The
+# same thing happens, less dramatically, whenever the new task differs from the
+# pretraining task in what matters: a network pretrained on photographs helps less with
+# X-rays or spectrograms than with other photographs, and a language model pretrained on
+# news helps less with source code. Yosinski and colleagues measured this on ImageNet:
 # features transfer worse as the two tasks grow apart, and the first layers are the most
 # general while the last ones are the most specific to the original task.
+#
+# ### The test set, opened once
+#
+# Every comparison so far was measured on the 400 validation images, and they guided the
+# recipe we would pick: fine-tune every layer, with discriminative rates. A score on the
+# images that guided a choice flatters that choice a little, because among several
+# candidates the one that looks best has usually also had some luck. So the final word
+# goes to the 800 test images that nothing has touched: the chosen recipe and the network
+# from scratch, the very runs of section 2, and logistic regression beside them.
+
+# %%
+final = {
+    "logistic regression": np.array([classical("logistic", K, s, on="test") for s in SEEDS]),
+    "CNN from scratch": np.array([SEALED["scratch", K, s] for s in SEEDS]),
+    "CNN pretrained, fine-tuned": np.array([SEALED["fine-tune", K, s] for s in SEEDS]),
+}
+print(f"{K} labelled images per digit; accuracy on the {len(test_idx)} test digits:")
+show(list(final), list(final.values()))
+test_gain = final["CNN pretrained, fine-tuned"] - final["CNN from scratch"]
+print(
+    f"fine-tuned minus scratch: {test_gain.mean():+.1%} on the test set, "
+    f"{gain.mean():+.1%} on the validation set"
+)
+assert abs(test_gain.mean() - gain.mean()) < 0.04
+
+# %% [markdown]
+# The test set agrees with the validation set to within a few points: whatever gain the
+# pretrained start showed on the validation images in this run, large or small, it shows
+# about the same on images that played no part in any decision. Here the two sets were
+# drawn the same way, so they agree; the test set earns its keep when many choices have
+# been tried on the validation set and the winner's luck needs checking.
 #
 # ### In practice
 #
@@ -666,17 +724,22 @@ assert shuffled_frozen.mean() < shuffled_logistic.mean() - 0.2
 #
 # - We pretrained a small convolutional network on 80,000 generated letters and symbols
 #   from 21 fonts, and reused its body for handwritten digits it had never seen.
-# - With five labels per digit, fine-tuning beat the same network trained from scratch by
-#   about six points on average and for every seed, and beat logistic regression and
-#   nearest centroids, which the network from scratch could not.
-# - Freezing the body and training only the head kept most of the gain; a frozen *random*
-#   body did worse than no pretraining, so the gain comes from the pretrained weights.
-# - One large learning rate for all layers threw the gain away; discriminative rates,
-#   small for the first layers and large for the head, kept it.
-# - The gain in accuracy shrank from about eight points at two labels per digit to about
-#   two at twenty-five. When the pixels were shuffled, which destroys the structure the
-#   body had learned to detect, the pretrained features fell far below logistic
-#   regression.
+# - With five labels per digit, fine-tuning usually beat the same network trained from
+#   scratch, by anything from almost nothing to about eight points depending on the draw:
+#   at this size the noise of the draw is as large as the effect. The network from scratch
+#   was not clearly better than logistic regression; the pretrained one drew about level
+#   with it.
+# - Freezing the body and training only the head came within a few points of fine-tuning;
+#   a frozen *random* body did worse than no pretraining, so the gain comes from the
+#   pretrained weights.
+# - One large learning rate for all layers sometimes threw the gain away and sometimes did
+#   not; discriminative rates, small for the first layers and large for the head, are the
+#   safeguard against the bad case.
+# - With two labels per digit the pretrained networks led in every seed we tried, and the
+#   lead tended to shrink as the labels grew. When the pixels were shuffled, which destroys the structure the body
+#   had learned to detect, the pretrained features fell far below logistic regression.
+# - The test set, opened once at the end, agreed with the validation set on which all the
+#   comparisons were made.
 #
 # ## Questions
 #
@@ -688,13 +751,14 @@ assert shuffled_frozen.mean() < shuffled_logistic.mean() - 0.2
 #    (128 × 10 instead of 128 × 71) and its meaning belongs to the old task, so it starts
 #    from random weights.
 #
-# 2. With five labels per digit, the network trained from scratch was no better than
-#    logistic regression on the pixels. Why is that not surprising?
+# 2. With five labels per digit, the network trained from scratch was not clearly better
+#    than logistic regression on the pixels. Why is that not surprising?
 #
 #    Answer: The network has over 57,000 weights and only 50 labelled images to set them;
 #    logistic regression has 650. With so few examples the larger model cannot use its
 #    extra flexibility and partly fits the accidents of those 50 images. Pretraining sets
-#    most of its weights from other data, which is why the pretrained network pulled ahead.
+#    most of its weights from other data, which is why the pretrained network usually
+#    pulled ahead of it.
 #
 # 3. What does the "random frozen" experiment rule out, and what did it show?
 #
@@ -703,18 +767,19 @@ assert shuffled_frozen.mean() < shuffled_logistic.mean() - 0.2
 #    trained from scratch, and far below the frozen pretrained body, so the useful
 #    knowledge sits in the pretrained weights.
 #
-# 4. Why did fine-tuning with one learning rate of 1e-2 for every layer end up about
-#    where training from scratch did, while the discriminative recipe, with the same 1e-2 on
-#    the head, kept the gain?
+# 4. In some runs fine-tuning with one learning rate of 1e-2 for every layer ended about
+#    where training from scratch did. What can go wrong, and how does the discriminative
+#    recipe, with the same 1e-2 on the head, guard against it?
 #
 #    Answer: At the start of fine-tuning the head is random, so the gradients flowing
 #    into the body are large and point in arbitrary directions. With a large rate the
-#    body's weights move far from their pretrained values in the first steps and the
+#    body's weights can move far from their pretrained values in the first steps, and the
 #    features are lost. Rates a hundred times smaller for the first layers let the head
-#    learn quickly while the body changes only a little.
+#    learn quickly while the body changes only a little. Whether the large rate does harm
+#    in a given run depends on the draw, which is why it takes several seeds to see it.
 #
-# 5. The gain from transfer was about eight points with two labels per digit and about
-#    two with twenty-five. Explain the trend. Would you expect the gain to reach zero
+# 5. The gain from transfer was largest with two labels per digit and smaller with
+#    twenty-five. Explain the trend. Would you expect the gain to reach zero
 #    with 10,000 labels per digit?
 #
 #    Hint: think about what the labelled data can teach the network by itself as it grows.
