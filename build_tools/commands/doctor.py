@@ -21,7 +21,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from build_tools.lessons.cache import Environment
 from build_tools.lessons.discovery import Lesson, LessonError, discover_lessons
@@ -150,6 +150,14 @@ def cache_findings(cache_root: Path) -> list[Finding]:
     return [Finding("ok", "cache", f"{display_path(cache_root)}: {_size(total)} ({detail})")]
 
 
+def _same_version(installed: str, pinned: str) -> bool:
+    """Equal as versions (``1.0`` is ``1.0.0``), or as text where one is not a version."""
+    try:
+        return Version(installed) == Version(pinned)
+    except InvalidVersion:
+        return installed == pinned
+
+
 def requirement_findings(lessons: list[Lesson]) -> list[Finding]:
     """Each lesson's declared pins against the installed versions."""
     found = []
@@ -161,7 +169,7 @@ def requirement_findings(lessons: list[Lesson]) -> list[Finding]:
             if installed is None:
                 detail = f"pinned {pin.version}, not installed (make setup installs it)"
                 found.append(Finding("missing", name, detail))
-            elif Version(installed) != Version(pin.version):
+            elif not _same_version(installed, pin.version):
                 detail = f"pinned {pin.version}, installed {installed}"
                 found.append(Finding("warn", name, detail))
             else:
