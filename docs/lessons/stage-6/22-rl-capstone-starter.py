@@ -36,10 +36,11 @@
 # follows the interface in section 2. Restart the kernel and run everything after each
 # change.
 #
-# **Runtime:** about 10 s on a laptop CPU as it stands. The networks are small, so the CPU
+# **Runtime:** about 20 s on a laptop CPU as it stands. The networks are small, so the CPU
 # is usually faster than a GPU; the code still uses a GPU when one is available.
 
 # %%
+import os
 import platform
 import time
 from typing import Protocol
@@ -50,8 +51,9 @@ import numpy as np
 import torch
 from torch import nn
 
-SEEDS = [0, 1, 2]  # training seeds: report results across all of them
-TEST_SEED = 10_000  # evaluation episodes use seeds from here on, never in training
+SEED = int(os.environ.get("TDL_SEED", "0"))  # any seed: the claims below hold for every one tried
+SEEDS = [SEED * 100 + i for i in range(3)]  # training seeds: report results across all of them
+TEST_SEED = 10_000 + 1_000 * SEED  # evaluation episodes use seeds from here on, never in training
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.set_num_threads(1)  # tiny networks: one thread avoids coordination overhead
 NOTEBOOK_START = time.perf_counter()
@@ -197,7 +199,7 @@ def make_env():
 
 
 # %%
-def check_environment(env, episodes=50, max_len=10_000, seed=0):
+def check_environment(env, episodes=50, max_len=10_000, seed=SEED):
     rng = np.random.default_rng(seed)
     for episode in range(episodes):
         obs = env.reset(seed=seed + episode)
@@ -228,7 +230,7 @@ def show_episode(env, policy, seed, max_frames=10):
         print("   ".join(lines))
 
 
-show_episode(env, lambda obs, env: 1, seed=3)  # always hop up, whatever the traffic
+show_episode(env, lambda obs, env: 1, seed=SEED + 3)  # always hop up, whatever the traffic
 
 # %% [markdown]
 # (`F` is the frog, `C` a car, `X` a collision, `=` the safe rows.) Hopping up blindly
@@ -256,7 +258,7 @@ def evaluate(env, policy, episodes=200, seed=TEST_SEED):
     return returns
 
 
-RANDOM_RNG = np.random.default_rng(0)
+RANDOM_RNG = np.random.default_rng(SEED)
 
 
 def random_policy(obs, env):
@@ -280,30 +282,32 @@ baseline_scores = {
 }
 for name, scores in baseline_scores.items():
     print(f"{name:14s}: mean return {scores.mean():+.3f}")
-show_episode(make_env(), heuristic_policy, seed=3)
+show_episode(make_env(), heuristic_policy, seed=SEED + 3)
 BEST_RETURN = 1.8  # REPLACE: the best possible return of your game, if you know it
 heuristic_perfect = np.isclose(baseline_scores["heuristic"], BEST_RETURN).mean()
 print(f"heuristic episodes with the best possible return: {heuristic_perfect:.0%}")
 assert baseline_scores["random policy"].mean() < 0, "random hopping should mostly lose"
-assert heuristic_perfect == 1.0, "the text below says the heuristic is perfect here"
+assert heuristic_perfect > 0.94, "the text below says the heuristic is almost always perfect"
 
 # %% [markdown]
 # The random policy loses more often than not. The heuristic does something less
-# expected: it collects the best possible return, 1.8, on every one of the 200 test
-# episodes. On this small game the hand-written rule is already optimal, which changes
-# what the project can show. No agent can *beat* it; the questions become whether an agent
+# expected: it collects the best possible return, 1.8, in almost every one of the 200 test
+# episodes (all of them on some seeds, all but a handful on others). On this small game the
+# hand-written rule is already nearly optimal, which changes what the project can show. No
+# agent can *beat* it by more than a few hundredths; the questions become whether an agent
 # can *match* it without being told the rules, how reliably across seeds, and at what cost
 # in training episodes. Finding this out before training anything is exactly what
 # baselines are for.
 #
-# Quick check: on these test episodes the heuristic averages +1.8 and the best possible
-# return is 1.8. By how much can any agent at most beat the heuristic's mean return here?
+# Quick check: the heuristic reaches the best possible return, 1.8, in 98 % of 200 test
+# episodes and loses the other 2 %. A perfect agent would score 1.8 on all of them. Out of
+# 200 episodes, on how many at most could that agent do better than the heuristic?
 #
-# Answer: 0 ± 0.01
+# Answer: 4
 #
-# Why: the heuristic already reaches the maximum on every test episode, so the best an
-# agent can do is tie. To give an agent room to win, the game would have to be harder
-# than a simple rule can handle.
+# Why: 2 % of 200 is 4, and on the other 196 the heuristic already has the maximum. The
+# most any agent can gain is on those few episodes; to give an agent room to win, the game
+# would have to be harder than a simple rule can handle.
 #
 # ## 4. The agent (REPLACE)
 #
@@ -317,7 +321,7 @@ assert heuristic_perfect == 1.0, "the text below says the heuristic is perfect h
 # %%
 class Agent:
     def __init__(
-        self, obs_size, n_actions, hidden=64, lr=1e-2, gamma=0.99, entropy_coef=0.01, seed=0
+        self, obs_size, n_actions, hidden=64, lr=1e-2, gamma=0.99, entropy_coef=0.01, seed=SEED
     ):
         torch.manual_seed(seed)
         self.rng = np.random.default_rng(seed)
@@ -362,7 +366,7 @@ class Agent:
         loss.backward()
         self.optimizer.step()
 
-    def train(self, env, episodes, episodes_per_update=16, seed=0):
+    def train(self, env, episodes, episodes_per_update=16, seed=SEED):
         history = np.zeros(episodes)
         env.reset(seed=seed)
         states, actions, returns = [], [], []
@@ -391,7 +395,7 @@ class Agent:
 # per seed and look at all of them. Three seeds keep this notebook fast; use at least five
 # for the results you publish.
 
-# %% alt="Learning curves of three training seeds over 2,500 episodes, with their mean in black and a grey band from lowest to highest: all rise quickly from about -0.5 far above the dashed random line, then one seed climbs to the dashed heuristic line near 1.8 while the other two stay well below it"
+# %% alt="Learning curves of three training seeds over 2,500 episodes, with their mean in black and a grey band from lowest to highest: all rise quickly from about -0.5, far above the dashed random line; some seeds climb to the dashed heuristic line near 1.8 while others stay below it, so the band stays wide"
 EPISODES = 2_500  # REPLACE: your training budget
 agents, curves = {}, {}
 start = time.perf_counter()
@@ -452,22 +456,29 @@ random_mean = baseline_scores["random policy"].mean()
 heuristic_mean = baseline_scores["heuristic"].mean()
 print(f"\nagent minus random   : {per_seed.mean() - random_mean:+.3f}")
 print(f"agent minus heuristic: {per_seed.mean() - heuristic_mean:+.3f}")
-assert per_seed.mean() > random_mean + 1.0, "the agent should beat the random policy clearly"
-assert per_seed.min() > random_mean + 0.5, "every seed should beat the random policy"
-assert per_seed.max() > heuristic_mean - 0.3, "the best seed should come close to the heuristic"
-assert per_seed.max() - per_seed.min() > 0.3, "the seeds should end far apart"
-assert per_seed.mean() < heuristic_mean - 0.1, "on average the agent should stay behind"
-late_training = np.array([curves[seed][-200:].mean() for seed in SEEDS])
-assert late_training.mean() < per_seed.mean(), "sampled play should score below greedy play"
+print(
+    f"seeds within 0.1 of the heuristic: {(per_seed > heuristic_mean - 0.1).sum()} of {len(SEEDS)}"
+)
+# REPLACE: assert only what held for every seed you tried (here TDL_SEED 0 to 4, each
+# training three agents on two CPU kernel paths); state the rest with its spread
+assert per_seed.mean() > random_mean + 0.5, "on average the agent beats the random policy"
+assert per_seed.min() > random_mean, "every seed beats the random policy"
+assert per_seed.max() > heuristic_mean - 0.3, "the best seed comes close to the heuristic"
+assert per_seed.mean() < heuristic_mean, "on average the agent stays behind"
 
 # %% [markdown]
-# Read the table the way a reviewer will. Every seed beats the random policy by a wide
-# margin, more than 0.5 for the worst seed and more than 1.0 on average. Matching the
-# heuristic is the real question, and the answer depends on the seed: the best seed comes
-# within 0.3 of the hand-written rule, but the seeds end more than 0.3 apart, and on
-# average the agent stays behind after this training budget. That spread is a result in
-# itself, and a starting point for your project: more training, a different agent, or a
-# better observation might close the gap.
+# Read the table the way a reviewer will. Every seed beats the random policy, and on average
+# by a wide margin (more than half a point per episode; the difference is printed above).
+# Matching the heuristic is the real question, and the answer depends on the seed: after
+# this training budget the best of the three agents comes within 0.3 of the hand-written
+# rule, but on average the agent stays behind it; none, one or two of the three reach the
+# rule's level (how many changes with `TDL_SEED`), and the others stay well behind. That
+# spread is a result in itself, and a starting point for your project: more training, a
+# different agent, or a better observation might close the gap. Notice also which claims
+# the code asserts: only those that held on every seed tried, by a wide margin. "The seeds
+# end more than 0.3 apart" held on every seed tried but only just on some, and "sampled
+# play in training scores below greedy play" failed on one; such statements belong in the
+# write-up as observations with their spread, not as findings.
 #
 # Quick check: your three seeds end far apart: one matches the heuristic, two are well
 # behind. Which summary belongs in the write-up?
@@ -535,22 +546,26 @@ print(f"notebook runtime {time.perf_counter() - NOTEBOOK_START:.1f} s")
 #    Answer: Because most failed RL projects fail in the environment: a reward that pays
 #    for the wrong thing, episodes that never end, an observation missing what the agent
 #    needs. A random policy and a heuristic test the environment, and they set the bar.
-#    Here they also revealed, before any training, that the heuristic is already optimal.
+#    Here they also revealed, before any training, that the heuristic is already nearly
+#    optimal.
 #
-# 2. The heuristic scores the best possible return on every test episode. What does that
-#    tell you about *Crossing* as a capstone environment, and what would you change?
+# 2. The heuristic scores the best possible return on almost every test episode. What does
+#    that tell you about *Crossing* as a capstone environment, and what would you change?
 #
-#    Answer: That the game is easy enough for a short rule to solve perfectly, so an agent
-#    can at best tie and the project can only study how reliably and how quickly it
-#    learns to. To leave room for learning, make the game harder than a simple rule can
-#    handle: several cars per lane, lanes of different speeds, or a partial view.
+#    Answer: That the game is easy enough for a short rule to solve almost perfectly, so an
+#    agent can at best tie or nearly so, and the project can only study how reliably and how
+#    quickly it learns to. To leave room for learning, make the game harder than a simple
+#    rule can handle: several cars per lane, lanes of different speeds, or a partial view.
 #
-# 3. Training returns in the learning curves are lower than the greedy test returns of the
-#    same agents. Why, and which one should the results table report?
+# 3. The training returns at the end of the learning curves and the greedy test returns of
+#    the same agents are not the same numbers, and either can be the larger one. Why do
+#    they differ, and which one should the results table report?
 #
 #    Answer: During training the agent samples its actions, so it sometimes takes a
 #    deliberately unlikely move, and the entropy bonus keeps it doing so; the greedy test
-#    always takes the most likely action. The table should report the evaluation the
+#    always takes the most likely action, on different episodes. Sampling usually costs a
+#    little, but for an agent whose most likely action is wrong in some states, sampling
+#    the alternative now and then can help. The table should report the evaluation the
 #    write-up claims (here greedy, on separate test episodes) and say so; if sampling and
 #    greedy play differ, report both.
 #
