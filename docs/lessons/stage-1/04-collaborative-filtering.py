@@ -44,13 +44,16 @@
 # **Runtime:** about 10 s on a laptop CPU; a GPU is used when one is available.
 
 # %%
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from torch import nn
 
-torch.manual_seed(0)
-rng = np.random.default_rng(0)
+SEED = int(os.environ.get("TDL_SEED", "0"))  # any seed: the claims below hold for every one tried
+torch.manual_seed(SEED)
+rng = np.random.default_rng(SEED)
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.set_num_threads(1)  # the model is small: one CPU thread is fastest and steadiest
 print("device:", DEVICE)
@@ -97,25 +100,30 @@ enjoyment = (
 )
 stars = np.clip(np.round(enjoyment), 1, 5).astype(np.float32)
 
-# Hold out a fifth of the ratings: the model must predict ratings it never saw.
+# Hold out a fifth of the ratings: the model must predict ratings it never saw. Five users
+# drawn at random stand for people who joined after training: all their ratings are held out.
+late_users = rng.choice(n_users, size=5, replace=False)
 order = rng.permutation(len(stars))
 n_train = int(0.8 * len(stars))
 train_idx, valid_idx = order[:n_train], order[n_train:]
-print(f"{len(stars)} ratings: {n_train} for training, {len(valid_idx)} held out")
+joined_late = np.isin(users[train_idx], late_users)
+train_idx, valid_idx = train_idx[~joined_late], np.concatenate([valid_idx, train_idx[joined_late]])
+print(f"{len(stars)} ratings: {len(train_idx)} for training, {len(valid_idx)} held out")
 print(f"only {len(stars) / (n_users * n_films):.1%} of all user-film pairs are rated")
 print("stars 1..5:", np.bincount(stars.astype(int), minlength=6)[1:])
 print(
     f"ratings per user: median {np.median(ratings_per_user):.0f}, "
     f"{(ratings_per_user <= 3).sum()} users with 2 or 3, {(ratings_per_user >= 100).sum()} with 100+"
 )
-assert len(stars) / (n_users * n_films) < 0.08
+assert len(stars) / (n_users * n_films) < 0.1
 assert 15 <= np.median(ratings_per_user) <= 35 and ratings_per_user.min() == 2
-assert (ratings_per_user <= 3).sum() >= 30 and (ratings_per_user >= 100).sum() >= 10
+assert (ratings_per_user <= 3).sum() >= 30 and (ratings_per_user >= 100).sum() >= 3
 
 # %% [markdown]
-# Less than 8% of the possible user-film pairs have a rating. The task is to fill in the
-# rest of that mostly empty table, and we measure success on the held-out fifth with the
-# **root mean squared error** (RMSE): the typical size of a prediction's error, in stars.
+# Less than a tenth of the possible user-film pairs have a rating. The task is to fill in
+# the rest of that mostly empty table, and we measure success on the held-out fifth with
+# the **root mean squared error** (RMSE): the typical size of a prediction's error, in
+# stars.
 #
 # ## The working result
 #
@@ -189,12 +197,12 @@ def train(model, weight_decay=0.1, epochs=150, lr=0.03):
     return np.array(history)
 
 
-torch.manual_seed(0)
+torch.manual_seed(SEED)
 model = DotProductBias(n_users, n_films).to(DEVICE)
 history = train(model)
 model_rmse = history[-1, 1]
 print(f"held-out RMSE: {model_rmse:.3f} stars")
-assert 0.55 < model_rmse < 0.65
+assert 0.45 < model_rmse < 0.8
 
 # %% [markdown]
 # The model's predictions on ratings it never saw are off by about 0.6 stars on average
@@ -226,11 +234,21 @@ print("top recommendations:")
 top_films, top_scores = recommend(model, user)
 for film, score in zip(top_films, top_scores, strict=True):
     print(f"  film {film:3d} ({genre_names[genre[film]]}), predicted {score:.2f} stars")
-assert (genre[top_films] == np.argmax(true_affinity)).all()  # all from the favoured genre
 
-# %% [markdown] The model has never been told the genres, yet all five suggestions for this
-# user come from the genre their hidden taste favours. It worked that out from ratings
-# alone, by noticing which films tend to be liked by the same people.
+# The same check for every user with 40 or more ratings: how many of their five
+# recommendations come from the genre their hidden taste favours most?
+favourite = np.argmax(user_taste @ genre_centres.T, axis=1)
+regulars = np.flatnonzero(ratings_per_user >= 40)
+on_taste = np.mean([(genre[recommend(model, u)[0]] == favourite[u]).mean() for u in regulars])
+print(f"{len(regulars)} users with 40+ ratings: {on_taste:.0%} of their top five from their genre")
+assert on_taste > 0.6  # (by chance it would be about a third)
+
+# %% [markdown]
+# The model has never been told the genres, yet its suggestions mostly come from the genre
+# the user's hidden taste favours: for most users with a decent history, most or all of
+# the top five (chance would give a third). It worked that out from ratings alone, by
+# noticing which films tend to be liked by the same people. The exceptions are mostly users
+# whose taste is mild, near the centre of the map, or who like two genres almost equally.
 #
 # ## Is 0.6 stars good? Two baselines
 #
@@ -258,15 +276,15 @@ print(
     f"({1 - model_rmse / film_mean_rmse:.0%} lower than the film mean)"
 )
 assert film_mean_rmse < global_rmse < film_mean_rmse + 0.1  # only a little better
-assert round(global_rmse, 2) == 1.01 and round(film_mean_rmse, 2) == 0.95
-assert 0.33 < 1 - model_rmse / film_mean_rmse < 0.45
+assert 0.75 < global_rmse < 1.2 and 0.7 < film_mean_rmse < 1.05
+assert 0.2 < 1 - model_rmse / film_mean_rmse < 0.5
 
 # %% [markdown]
 # The film mean improves on the global mean only a little: knowing which films are good
 # helps, but people disagree about films much more than films differ in overall quality.
-# Our model cuts the error of the film mean by about 40%, because it is the only one of the
-# three that *personalises*: it predicts different ratings of the same film for different
-# people.
+# Our model cuts the error of the film mean by about a third, because it is the only
+# one of the three that *personalises*: it predicts different ratings of the same film for
+# different people.
 #
 # How much better could anyone do? We generated the data, so we know there is noise of
 # 0.4 stars on every rating, plus the rounding to whole stars. We can even compute the
@@ -283,8 +301,8 @@ oracle_rmse = np.sqrt(((noise_free[valid_idx] - target) ** 2).mean())
 gap_closed = (film_mean_rmse - model_rmse) / (film_mean_rmse - oracle_rmse)
 print(f"a model that knew every hidden taste: RMSE {oracle_rmse:.3f}")
 print(f"our model closes {gap_closed:.0%} of the gap between the film mean and that floor")
-assert 0.45 < oracle_rmse < 0.55
-assert gap_closed > 0.7
+assert 0.3 < oracle_rmse < 0.75
+assert gap_closed > 0.5
 
 # %% [markdown]
 # Even a model that knew every hidden taste perfectly would have an RMSE of roughly 0.5.
@@ -331,11 +349,11 @@ assert torch.allclose(via_matmul, via_lookup)
 # an extreme value on the strength of two or three ratings. Without it, the model can
 # memorise the training ratings. Plotting both errors during training shows what happens.
 
-# %% alt="Training error (dotted) and held-out error (solid) in stars over 150 epochs for three models, with a dashed line for the film-mean baseline near 0.95: biases only ends just below the baseline with its two curves close together; embeddings without weight decay reach their best held-out error around epoch 40 and then climb while their training error keeps falling towards 0.3; embeddings with weight decay settle lowest, near 0.59"
-torch.manual_seed(0)
+# %% alt="Training error (dotted) and held-out error (solid) in stars over 150 epochs for three models, with a dashed line for the film-mean baseline a little above 0.9: biases only ends just below the baseline with its two curves close together; embeddings without weight decay reach their best held-out error around epoch 40 and then climb while their training error keeps falling towards 0.3; embeddings with weight decay settle lowest, near 0.6"
+torch.manual_seed(SEED)
 biases_only = DotProductBias(n_users, n_films, use_embeddings=False).to(DEVICE)
 history_biases = train(biases_only)
-torch.manual_seed(0)
+torch.manual_seed(SEED)
 no_decay = DotProductBias(n_users, n_films).to(DEVICE)
 history_no_decay = train(no_decay, weight_decay=0.0)
 
@@ -347,13 +365,13 @@ print(
 print(f"embeddings, decay 0.1    RMSE {model_rmse:.3f}  (training RMSE {history[-1, 0]:.3f})")
 best_epoch = int(np.argmin(history_no_decay[:, 1]))
 print(f"without decay the held-out error is lowest at epoch {best_epoch + 1} of {len(history)}")
-assert film_mean_rmse - 0.1 < history_biases[-1, 1] < film_mean_rmse  # a little below
-assert history_biases[-1, 1] - history_biases[-1, 0] < 0.1  # its two errors stay close
-assert model_rmse < history_biases[-1, 1] - 0.2
+assert film_mean_rmse - 0.15 < history_biases[-1, 1] < film_mean_rmse  # a little below
+assert history_biases[-1, 1] - history_biases[-1, 0] < 0.2  # its two errors stay close
+assert model_rmse < history_biases[-1, 1] - 0.15
 assert 25 <= best_epoch + 1 <= 60  # its best held-out error comes after about 40 epochs
 assert history_no_decay[-1, 1] > history_no_decay[best_epoch, 1] + 0.1
-assert history_no_decay[-1, 0] < 0.35 and 0.75 < history_no_decay[-1, 1] < 0.9
-assert 0.89 < history_biases[-1, 1] < 0.94
+assert history_no_decay[-1, 0] < 0.35 and 0.6 < history_no_decay[-1, 1] < 1.1
+assert 0.78 < history_biases[-1, 1] < 1.0
 assert history_no_decay[-1, 0] < history_no_decay[best_epoch, 0] - 0.05  # training keeps falling
 assert history_no_decay[-1, 1] > model_rmse + 0.1
 assert history[19, 1] < history_no_decay[19, 1]  # with decay it is no slower at the start
@@ -398,7 +416,7 @@ plt.show()
 # a singular value decomposition) and colour each film by its secret genre. We also compare
 # the learned film biases with the true ones.
 
-# %% alt=["Film embeddings projected onto their two main directions, coloured by hidden genre: comedy, drama and documentary form three separate clusters, and the grey films with fewer than five ratings sit mostly nearer the centre, between the clusters", "Scatter of learned film bias against the true hidden film bias for films with at least five ratings: the points lie close to a rising line, correlation 0.93"]
+# %% alt=["Film embeddings projected onto their two main directions, coloured by hidden genre: comedy, drama and documentary form three separate clusters, and the grey films with fewer than five ratings sit mostly nearer the centre, between the clusters", "Scatter of learned film bias against the true hidden film bias for films with at least five ratings: the points lie close to a rising line, correlation above 0.9"]
 film_vectors = model.film_emb.weight.detach().cpu().numpy()
 centred = film_vectors - film_vectors.mean(axis=0)
 _, singular_values, directions = np.linalg.svd(centred, full_matrices=False)
@@ -428,18 +446,17 @@ plt.show()
 distances = ((centred[:, None, :] - centred[None, :, :]) ** 2).sum(axis=2)
 np.fill_diagonal(distances, np.inf)
 neighbours = np.argsort(distances, axis=1)[:, :5]
-votes = np.array([np.bincount(genre[n], minlength=3).argmax() for n in neighbours])
-genre_acc = (votes == genre)[well_rated].mean()
-grey_acc = (votes == genre)[~well_rated].mean()
+same_genre = (genre[neighbours] == genre[:, None]).mean(axis=1)  # share of the 5 neighbours
+genre_acc, grey_acc = same_genre[well_rated].mean(), same_genre[~well_rated].mean()
 radius = np.linalg.norm(projected, axis=1)  # distance from the centre of the map
 radius_ratio = np.median(radius[~well_rated]) / np.median(radius[well_rated])
-print(f"genre of a film guessed from its 5 nearest films in embedding space: {genre_acc:.0%}")
+print(f"of a film's 5 nearest films in embedding space, {genre_acc:.0%} share its genre")
 print(f"the same for the {(~well_rated).sum()} films with fewer than 5 ratings: {grey_acc:.0%}")
 print(f"their median distance from the centre, relative to the other films: {radius_ratio:.2f}")
-assert genre_acc > 0.96 and 0.45 < grey_acc < 0.75
-assert 0.6 < radius_ratio < 0.9
+assert genre_acc > 0.85
+assert 0.2 < radius_ratio  # a real position, if a cramped one
 assert 0.85 < bias_corr < 0.97
-assert singular_values[1] > 2 * singular_values[2]  # two dimensions dominate
+assert singular_values[1] > 1.5 * singular_values[2]  # two dimensions dominate
 
 # %% [markdown]
 # The left panel is the payoff. Three clusters appear, one per genre, with no genre labels
@@ -451,11 +468,13 @@ assert singular_values[1] > 2 * singular_values[2]  # two dimensions dominate
 # "comedy" to appear at the top: only the relative positions carry meaning.
 #
 # The grey points are the films with fewer than five training ratings. Their positions
-# rest on a handful of ratings each, and it shows: they lie nearer the centre (the median
-# grey film is about three quarters as far from it as the median film with more ratings),
-# often between the clusters rather than in one, and their five nearest films share their
-# genre for only about 60% of them, against 98% for the rest. The right panel shows the
-# same for quality: films the simulation made better get higher learned biases.
+# rest on a handful of ratings each, and it shows: they tend to lie nearer the centre (the
+# printed ratio of median distances was below one in every seed we tried, but it varies
+# too much from seed to seed to assert), often between the clusters rather than in one,
+# and fewer of their five nearest films tend to share their genre (the printed shares:
+# more than nine in ten for the other films, usually less for the grey ones, which are so
+# few that their share moves a lot from seed to seed). The right panel shows the same for
+# quality: films the simulation made better get higher learned biases.
 #
 # This is what makes embeddings useful beyond prediction. A film's embedding can find
 # similar films ("people who liked this also liked"), cluster a catalogue, or feed another
@@ -464,8 +483,9 @@ assert singular_values[1] > 2 * singular_values[2]  # two dimensions dominate
 # ## The cold-start problem
 #
 # The embeddings are learned from ratings, so a user or a film without ratings has no
-# embedding worth the name. Our random split happens to contain two such users: all of their
-# ratings were drawn into the held-out fifth, so training never saw them. What happens to
+# embedding worth the name. Our split holds five such users on purpose, the ones who
+# "joined after training" (and now and then the random split adds one more whose few
+# ratings all landed in the held-out part): training never saw them. What happens to
 # their parameters? Both the error and the weight-decay penalty are computed over the
 # training ratings only, so for these users every gradient is exactly zero. Adam then leaves
 # their rows alone, and weight decay does not shrink them either, because it only charges
@@ -476,7 +496,7 @@ assert singular_values[1] > 2 * singular_values[2]  # two dimensions dominate
 # %%
 train_count = np.bincount(users[train_idx], minlength=n_users)
 new_users = np.flatnonzero(train_count == 0)
-torch.manual_seed(0)  # the seed used before training `model`: the same starting parameters
+torch.manual_seed(SEED)  # the seed used before training `model`: the same starting parameters
 untrained = DotProductBias(n_users, n_films).to(DEVICE)
 new_ids = torch.tensor(new_users, device=DEVICE)
 unchanged = torch.equal(model.user_emb(new_ids), untrained.user_emb(new_ids))
@@ -493,10 +513,10 @@ print(
     f"users with 41+ training ratings {np.median(user_norm[train_count >= 41]):.2f}"
 )
 print(f"typical size of their personal term: {personal.abs().mean().item():.2f} stars")
-assert len(new_users) == 2 and unchanged
+assert set(late_users) <= set(new_users) and unchanged
 assert (model.user_bias(new_ids) == 0).all()
 assert np.median(user_norm[new_users]) < 0.5 * np.median(user_norm[train_count >= 41])
-assert personal.abs().mean().item() < 0.1
+assert 0.01 < personal.abs().mean().item() < 0.2
 
 # %% [markdown]
 # Quick check: which parameters does the weight-decay penalty charge in a training step?
@@ -512,7 +532,7 @@ assert personal.abs().mean().item() < 0.1
 # `torch.optim.AdamW`, for instance) would instead shrink unused rows towards zero.
 #
 # The new users' embeddings are short random vectors, so the personal term of their
-# predictions is typically below a tenth of a star, and their predicted rating is
+# predictions is typically about a tenth of a star, and their predicted rating is
 # essentially the mean plus the film's learned bias: a film-mean baseline with a little
 # random noise added. The same holds, less severely, for users with only a handful of
 # ratings. We can measure this by splitting the held-out ratings by how many training
@@ -551,16 +571,16 @@ plt.show()
 gain = 1 - np.array(model_err) / np.array(baseline_err)  # fraction of baseline error removed
 print("error removed relative to the film mean:", [f"{g:.0%}" for g in gain])
 assert all(m < b for m, b in zip(model_err, baseline_err, strict=True))
-assert model_err[0] > model_err[-1] + 0.15  # far higher error for the least-known users
-assert 0.33 < gain[2] < 0.47 and 0.33 < gain[3] < 0.47  # about 40% with dozens of ratings
-assert 0 < gain[0] < 0.5 * gain[3]  # less than half of that with five or fewer
+assert model_err[0] > model_err[-1]  # a higher error for the least-known users
+assert 0.25 < gain[2] < 0.55 and 0.25 < gain[3] < 0.55  # over a third with dozens of ratings
+assert 0 < gain[0] < gain[3]  # less than that with five or fewer
 
 # %% [markdown]
-# For users with dozens of ratings, the model removes about 40% of the film mean's error.
-# For users with five or fewer training ratings, it has to place them on the taste map
-# from a few numbers, its own error is far higher, and its advantage shrinks to less than
-# half of that. For the users with no training ratings at all, as we saw, there is nothing
-# left to personalise: the model can only fall back on the films' biases.
+# For users with dozens of ratings, the model removes about a third or more of the film
+# mean's error. For users with five or fewer training ratings, it has to place them on the
+# taste map from a few numbers, its own error is higher, and its advantage is smaller. For
+# the users with no training ratings at all, as we saw, there is nothing left to
+# personalise: the model can only fall back on the films' biases.
 #
 # What do real systems do about it? Some common answers, each with its own trade-offs:
 #
@@ -589,7 +609,8 @@ assert 0 < gain[0] < 0.5 * gain[3]  # less than half of that with five or fewer
 # - We simulated ratings from hidden tastes, so we could check not only the accuracy of
 #   the model but what it learned.
 # - We trained a dot-product model with biases, used it to recommend films, and measured it
-#   against the global mean and the film mean: it cut the film mean's RMSE by about 40%.
+#   against the global mean and the film mean: it cut the film mean's RMSE by about a
+#   third.
 # - We saw that an embedding is a lookup table trained by gradient descent, that the
 #   biases alone barely beat the film mean, and that weight decay is what stops the
 #   embeddings from memorising the training ratings.
@@ -604,10 +625,10 @@ assert 0 < gain[0] < 0.5 * gain[3]  # less than half of that with five or fewer
 #    embedding model is much better than both?
 #
 #    Answer: Films differ less in overall quality than people differ in taste, so knowing
-#    a film's average rating helps only a little (RMSE 1.01 to 0.95). Neither baseline
-#    personalises; the embedding model predicts different ratings of the same film for
-#    different users, which is where most of the variation lies, and cuts the film mean's
-#    error by about 40% (to about 0.59).
+#    a film's average rating helps only a little (RMSE from about 1.0 to about 0.93).
+#    Neither baseline personalises; the embedding model predicts different ratings of the
+#    same film for different users, which is where most of the variation lies, and cuts
+#    the film mean's error by about a third (to about 0.6).
 #
 # 2. What is stored in `nn.Embedding(600, 8)`, and why is looking up a row equivalent to
 #    multiplying a one-hot vector by a matrix?
@@ -623,17 +644,17 @@ assert 0 < gain[0] < 0.5 * gain[3]  # less than half of that with five or fewer
 #
 #    Answer: The overall mean plus the film's learned bias, plus a small random dot
 #    product: training never touches the user's parameters, so the embedding keeps its
-#    random starting values (the personal term averaged under a tenth of a star for our two
-#    such users) and the bias stays at zero. That is essentially the film-mean baseline,
-#    with a little noise.
+#    random starting values (the personal term averaged about a tenth of a star for our
+#    late-joining users) and the bias stays at zero. That is essentially the film-mean
+#    baseline, with a little noise.
 #
 # 4. In the training curves, why does the held-out error of the model without weight decay
 #    rise while its training error keeps falling? Which users are most affected?
 #
 #    Answer: Without a penalty the embeddings can grow as large as they like, so after
 #    about 40 epochs the model starts fitting the noise in individual training ratings:
-#    training error keeps falling towards 0.3 while held-out error climbs back to about 0.8.
-#    Users (and films) with only a handful of ratings are hit hardest, because a few
+#    training error keeps falling towards 0.3 while held-out error climbs back to 0.8 or
+#    more. Users (and films) with only a handful of ratings are hit hardest, because a few
 #    numbers can be fitted exactly by their own embedding, which then says little about
 #    their other ratings.
 #
@@ -644,7 +665,7 @@ assert 0 < gain[0] < 0.5 * gain[3]  # less than half of that with five or fewer
 #    the same order; they cannot express that one person prefers comedies and another
 #    documentaries. The dot product is large when a user's and a film's vectors point the
 #    same way and negative when they point apart, so it captures interactions between
-#    taste and film: held-out RMSE fell from about 0.92 with biases only to about 0.59.
+#    taste and film: held-out RMSE fell from about 0.9 with biases only to about 0.6.
 #
 # 6. The film embeddings form three clusters even though no genres were given. Where did
 #    the information about genres come from?
