@@ -22,8 +22,8 @@
 # The CNN of the convolutions lesson had three convolution layers. The networks that
 # win at image recognition today have dozens or hundreds. Simply stacking more layers
 # does not get you there: a deep plain network is hard to *train*, and a big network on
-# a small data set memorises it. Three ideas, all in use since about 2015, fix most of
-# this:
+# a small data set memorises it. Three ideas fix most of this, two of them from 2015
+# and one much older:
 #
 # 1. **Residual connections** (He et al., 2015) let each block add a correction to its
 #    input instead of replacing it, so signals and gradients pass through a deep stack.
@@ -32,21 +32,26 @@
 #    lesson on dense networks; here it goes into a CNN, with a closer look at its two
 #    modes.
 # 3. **Data augmentation** shows the network randomly rotated and shifted copies of the
-#    training images, so it learns that such changes do not change the digit.
+#    training images, so it learns that such changes do not change the digit. LeCun and
+#    colleagues trained their digit recognisers on distorted copies in the 1990s, and
+#    AlexNet's random crops and flips (2012) made it standard for large image networks.
 #
 # Every claim below comes from an *ablation*: two training runs that differ in exactly
-# one thing (the skip connection, the normalization, the augmentation) and share
-# everything else: the data, the random seeds, the number of steps, the optimiser and
-# its learning rate, and the width of the network. Each arm is trained with three seeds
-# and we report the mean and the spread, because a difference smaller than the
-# seed-to-seed spread is not a difference. The baseline is the three-layer CNN from the
-# convolutions lesson, trained with the same recipe.
+# one thing (the initialization, the skip connection, the normalization, the
+# augmentation) and share everything else: the data, the random seeds, the number of
+# steps, the optimiser and its learning rate, and the width of the network. Each arm is
+# trained with three seeds and we report the mean and the spread, because a difference
+# smaller than the seed-to-seed spread is not a difference. The arms are compared on a
+# validation split; the test split is used once, at the end, to report the chosen
+# recipe. The baseline is the three-layer CNN from the convolutions lesson, trained with
+# the same recipe.
 #
-# **Runtime:** about 35 s on a laptop CPU (18 short training runs).
+# **Runtime:** about 50 s on a laptop CPU (24 short training runs).
 
 # %%
 import copy
 import math
+import os
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -56,36 +61,51 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from torch import nn
 
-torch.manual_seed(0)
-rng = np.random.default_rng(0)
+SEED = int(os.environ.get("TDL_SEED", "0"))  # any seed: the claims below hold for every one tried
+torch.manual_seed(SEED)
+rng = np.random.default_rng(SEED)
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.set_num_threads(1)  # small models: one CPU thread is fastest and steadiest
 print("device:", DEVICE)
 
 # %% [markdown]
-# ## Data: a small training set
+# ## Data: a small training set, a validation set, a test set
 #
-# The split is the one from the convolutions lesson: a quarter of the 1,797 digits is
-# the test set (450 images). From the training part we keep only **20 images of each
-# digit**, 200 in all. Small training sets are where augmentation earns its keep, and
-# they keep every run short. The test set stays whole, so that every accuracy below is
-# measured on the same 450 images.
+# As in the convolutions lesson, a quarter of the 1,797 digits is the test set (450
+# images). From the training part we keep only **20 images of each digit**, 200 in all.
+# Small training sets are where augmentation earns its keep, and they keep every run
+# short. From the training images we do not use, we draw **30 of each digit** as a
+# validation set (300 images): every comparison between arms below is made on it. The
+# test set is not looked at until the very end, when it reports the recipe the
+# comparisons chose.
+#
+# scikit-learn's digits were written by 13 people, and a random split puts the same
+# writers in every part, so all three parts are easier than digits from new writers
+# would be: the accuracies below are for familiar handwriting.
 
 # %%
 digits = load_digits()
 X_train, X_test, y_train, y_test = train_test_split(
-    digits.images / 16.0, digits.target, test_size=0.25, random_state=0, stratify=digits.target
+    digits.images / 16.0, digits.target, test_size=0.25, random_state=SEED, stratify=digits.target
 )
-PER_CLASS = 20
-subset = np.concatenate(
-    [rng.choice(np.flatnonzero(y_train == c), PER_CLASS, replace=False) for c in range(10)]
-)
-Xtr = torch.tensor(X_train[subset], dtype=torch.float32, device=DEVICE)[:, None]  # (200, 1, 8, 8)
-ytr = torch.tensor(y_train[subset], device=DEVICE)
-Xte = torch.tensor(X_test, dtype=torch.float32, device=DEVICE)[:, None]  # (450, 1, 8, 8)
-yte = torch.tensor(y_test, device=DEVICE)
-print("training", tuple(Xtr.shape), "test", tuple(Xte.shape))
-assert len(digits.images) == 1797 and len(Xte) == 450 and len(Xtr) == 200
+PER_CLASS, VAL_PER_CLASS = 20, 30
+chosen = [
+    rng.choice(np.flatnonzero(y_train == c), PER_CLASS + VAL_PER_CLASS, replace=False)
+    for c in range(10)
+]
+subset = np.concatenate([c[:PER_CLASS] for c in chosen])
+val_subset = np.concatenate([c[PER_CLASS:] for c in chosen])
+
+
+def as_images(x):
+    return torch.tensor(x, dtype=torch.float32, device=DEVICE)[:, None]  # (n, 1, 8, 8)
+
+
+Xtr, ytr = as_images(X_train[subset]), torch.tensor(y_train[subset], device=DEVICE)
+Xva, yva = as_images(X_train[val_subset]), torch.tensor(y_train[val_subset], device=DEVICE)
+Xte, yte = as_images(X_test), torch.tensor(y_test, device=DEVICE)
+print("training", tuple(Xtr.shape), "validation", tuple(Xva.shape), "test", tuple(Xte.shape))
+assert len(digits.images) == 1797 and len(Xte) == 450 and len(Xtr) == 200 and len(Xva) == 300
 
 # %% [markdown]
 # ## One recipe for every run
@@ -98,10 +118,12 @@ assert len(digits.images) == 1797 and len(Xte) == 450 and len(Xtr) == 200
 # define it in the last section.
 #
 # After training we record the loss on the whole training set and the accuracy on the
-# test set, both in evaluation mode, and the loss of every training step for the plots.
+# validation set, both in evaluation mode, and the loss of every training step for the
+# plots. The three seeds of every arm derive from the lesson's `SEED`.
 
 # %%
-STEPS, BATCH, PEAK_LR, SEEDS = 200, 64, 4e-3, (0, 1, 2)
+STEPS, BATCH, PEAK_LR = 200, 64, 4e-3
+SEEDS = (SEED, SEED + 1000, SEED + 2000)
 
 
 def fit(model, seed, augment=None):
@@ -133,23 +155,23 @@ def evaluate(model, X, y):
 
 def run_arm(make_model, augment=None):
     """Train one arm of an ablation once per seed; keep every number and the models."""
-    arm = {"train_loss": [], "test_acc": [], "curves": [], "models": []}
+    arm = {"train_loss": [], "val_acc": [], "curves": [], "models": []}
     for seed in SEEDS:
         torch.manual_seed(seed)
         model = make_model().to(DEVICE)
         arm["curves"].append(fit(model, seed, augment))
         arm["train_loss"].append(evaluate(model, Xtr, ytr)[0])
-        arm["test_acc"].append(evaluate(model, Xte, yte)[1])
+        arm["val_acc"].append(evaluate(model, Xva, yva)[1])
         arm["models"].append(model)
-    for key in ("train_loss", "test_acc", "curves"):
+    for key in ("train_loss", "val_acc", "curves"):
         arm[key] = np.array(arm[key])
     return arm
 
 
 def describe(name, arm):
-    acc, loss = 100 * arm["test_acc"], arm["train_loss"]
+    acc, loss = 100 * arm["val_acc"], arm["train_loss"]
     print(
-        f"{name:<34} test accuracy {acc.mean():5.1f}% ± {acc.std():3.1f} "
+        f"{name:<34} val. accuracy {acc.mean():5.1f}% ± {acc.std():3.1f} "
         f"(seeds: {', '.join(f'{a:.1f}' for a in acc)})   training loss {loss.mean():.4f}"
     )
 
@@ -180,16 +202,17 @@ def make_baseline():
 
 
 results = {"baseline (3 conv layers)": run_arm(make_baseline)}
-acc_majority = (yte == 0).float().mean().item()
+acc_majority = (yva == 0).float().mean().item()
 print(f"majority class: {100 * acc_majority:.1f}%")
 describe("baseline (3 conv layers)", results["baseline (3 conv layers)"])
-acc_baseline = results["baseline (3 conv layers)"]["test_acc"].mean()
-assert acc_baseline > acc_majority + 0.8
-assert 0.92 < acc_baseline < 0.98
+acc_baseline = results["baseline (3 conv layers)"]["val_acc"].mean()
+assert acc_baseline > acc_majority + 0.7
+assert acc_baseline > 0.86
 
 # %% [markdown]
-# From 200 images the small CNN already gets about 95% of the test digits right, with
-# little spread between seeds. That is the number to beat.
+# From 200 images the small CNN already gets well over 90% of the validation digits
+# right (the printout gives this seed's mean and spread; which 200 images the seed
+# draws moves it by several points). That is the number to beat.
 #
 # ## 1. Going deeper, and the residual block
 #
@@ -231,7 +254,7 @@ class Block(nn.Module):
         return F.relu(out)
 
 
-def make_deep(skip, batch_norm, width=16, n_blocks=6):
+def make_deep(skip, batch_norm, width=16, n_blocks=6, kaiming=False):
     norm = nn.BatchNorm2d(width) if batch_norm else nn.Identity()
     stem = nn.Conv2d(1, width, kernel_size=3, padding=1, bias=not batch_norm)
     layers = [stem, norm, nn.ReLU()]
@@ -240,7 +263,12 @@ def make_deep(skip, batch_norm, width=16, n_blocks=6):
         if i == 0:
             layers.append(nn.MaxPool2d(2))  # 8x8 -> 4x4 after the first block
     layers += [nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(width, 10)]
-    return nn.Sequential(*layers)
+    model = nn.Sequential(*layers)
+    if kaiming:  # variance 2 / fan-in instead of PyTorch's default 1 / (3 fan-in)
+        for conv in (m for m in model.modules() if isinstance(m, nn.Conv2d)):
+            nn.init.kaiming_normal_(conv.weight, nonlinearity="relu")
+            nn.init.zeros_(conv.bias)
+    return model
 
 
 plain, residual = make_deep(skip=False, batch_norm=False), make_deep(skip=True, batch_norm=False)
@@ -263,18 +291,23 @@ assert n_conv == 13 and n_params[0] == n_params[1]  # the shortcut adds no param
 # block starts close to "do nothing" and learns a correction; a plain block with the
 # same weights would output zero and erase everything before it.
 #
-# Now the first ablation: the 14-layer network without and with skip connections.
-# Neither uses batch normalization yet.
+# Now the first ablation: the 14-layer network without and with skip connections, both
+# with PyTorch's default initialization and without batch normalization. A third arm
+# keeps the plain network and changes only its initialization, to Kaiming's (from the
+# training-tricks lesson), so that we can tell what the skip connection repairs.
 
 # %%
 results["deep plain"] = run_arm(lambda: make_deep(skip=False, batch_norm=False))
+results["deep plain, Kaiming init"] = run_arm(
+    lambda: make_deep(skip=False, batch_norm=False, kaiming=True)
+)
 results["deep residual"] = run_arm(lambda: make_deep(skip=True, batch_norm=False))
-for name in ("deep plain", "deep residual"):
+for name in ("deep plain", "deep plain, Kaiming init", "deep residual"):
     describe(name, results[name])
 
-# %% alt="Training loss over 200 steps, mean of three seeds with the range shaded: the baseline and the residual network fall close to zero, the deep plain network stays near log 10, the loss of guessing"
+# %% alt="Training loss over 200 steps, mean of three seeds with the range shaded: the baseline, the residual network and the Kaiming-initialized plain network fall close to zero, the deep plain network with the default initialization stays near log 10, the loss of guessing"
 fig, ax = plt.subplots(figsize=(8, 4.2))
-for name in ("baseline (3 conv layers)", "deep plain", "deep residual"):
+for name in ("baseline (3 conv layers)", "deep plain", "deep plain, Kaiming init", "deep residual"):
     curves = results[name]["curves"]
     smooth = np.array([np.convolve(c, np.ones(10) / 10, mode="valid") for c in curves])
     steps = np.arange(smooth.shape[1]) + 10
@@ -286,40 +319,58 @@ ax.axhline(math.log(10), color="gray", linestyle=":", label="log 10: guessing")
 ax.set_yscale("log")
 ax.set_xlabel("training step")
 ax.set_ylabel("training loss (moving average of 10)")
-ax.set_title("14 layers: the plain network barely trains, the residual one does")
+ax.set_title("14 layers: the default-initialized plain network barely trains")
 ax.legend(fontsize=8)
 plt.show()
 
 # %%
 plain_arm, res_arm = results["deep plain"], results["deep residual"]
-print(
-    f"training loss: plain {plain_arm['train_loss'].mean():.3f}, residual {res_arm['train_loss'].mean():.4f}"
-)
-gain_residual = res_arm["test_acc"].mean() - plain_arm["test_acc"].mean()
-print(f"test accuracy: the skip connections add {100 * gain_residual:.0f} points")
-assert plain_arm["train_loss"].mean() > 1.0  # hardly better than guessing (log 10 = 2.30)
-assert plain_arm["test_acc"].mean() < 0.5
-assert res_arm["train_loss"].max() < 0.05  # every seed fits its training set
-assert plain_arm["train_loss"].min() > 10 * res_arm["train_loss"].max()
-assert gain_residual > 0.4
-assert res_arm["test_acc"].mean() < acc_baseline  # trainable, but not yet better
+kaiming_arm = results["deep plain, Kaiming init"]
+for name in ("deep plain", "deep plain, Kaiming init", "deep residual"):
+    losses = ", ".join(f"{v:.4f}" for v in results[name]["train_loss"])
+    print(f"training loss, {name}: {losses}")
+gain_residual = res_arm["val_acc"].mean() - plain_arm["val_acc"].mean()
+gain_kaiming = kaiming_arm["val_acc"].mean() - plain_arm["val_acc"].mean()
+print(f"validation accuracy: the skip connections add {100 * gain_residual:.0f} points,")
+print(f"Kaiming initialization alone adds {100 * gain_kaiming:.0f} points")
+assert plain_arm["train_loss"].mean() > 0.5  # some seeds stay at log 10 = 2.30: guessing
+assert plain_arm["val_acc"].mean() < 0.6
+assert res_arm["train_loss"].mean() < 0.05
+assert kaiming_arm["train_loss"].mean() < 0.05
+assert gain_residual > 0.25 and gain_kaiming > 0.25
+assert res_arm["val_acc"].mean() < acc_baseline + 0.04  # trainable, not clearly better
 
 # %% [markdown]
-# The plain 14-layer network hardly learns anything in 200 steps: its training loss,
-# averaged over the seeds, ends above 1, not far from $\log 10 \approx 2.3$, the loss
-# of a model that guesses, and its test accuracy averages well under 50%. Note which loss
-# that is: the
-# *training* loss. The deep plain network is worse than the three-layer baseline on
-# the very images it trains on, so its problem is not overfitting but optimisation. He
-# et al. called this the *degradation problem*: a deeper network could in principle
-# copy the shallow one and set its extra layers to the identity, yet gradient descent
-# does not find that solution. With one addition per block, the same 14 layers fit the
-# training set in every seed, and test accuracy jumps by tens of points.
+# The plain 14-layer network with PyTorch's default initialization hardly learns
+# anything in 200 steps: its training loss, averaged over the seeds, ends above 0.5,
+# thousands of times the others', and some seeds never leave $\log 10 \approx 2.3$,
+# the loss of a model that guesses; its validation accuracy stays far below every other
+# network's (under 60% on average in every run we tried, often near the 10% of
+# guessing). Note which loss that is: the *training* loss. The
+# deep plain network is worse than the three-layer baseline on the very images it trains
+# on, so its problem is not overfitting but optimisation.
 #
-# The residual network still ends a little *below* the three-layer baseline on the test
-# set. Depth has become trainable, not yet useful: 200 images are few for a network of
-# this depth, which memorises them (its training loss is close to zero). The last
-# section deals with that.
+# The third arm shows what goes wrong. Changing nothing but the initialization, to
+# Kaiming's, the same plain network fits its training set. The failure is the one the
+# training-tricks lesson measured on dense layers: PyTorch's default initialization
+# shrinks the signal at every layer, so after a dozen convolutions little of the input
+# reaches the output, and little of the gradient reaches the first layers. The skip
+# connection is a second cure for it: with one addition per block, the default-
+# initialized network fits its training set too, and validation accuracy jumps by tens
+# of points.
+#
+# This is not the *degradation problem* of He et al.'s ResNet paper, although it looks
+# alike. Their plain networks were carefully initialized and used batch normalization,
+# so the signal did not fade, and they argued that the trouble was unlikely to come from
+# vanishing gradients. Yet their deeper plain networks still ended with a *higher
+# training error* than shallower ones: a deeper network could copy the shallow one and
+# set its extra layers to the identity, but gradient descent did not find that solution.
+# Residual connections fixed that too, which is why they matter even in networks that
+# start out healthy. Our 8×8 digits are too small a problem to show it.
+#
+# The residual network ends level with the three-layer baseline on the validation set
+# or below it. Depth has become trainable, not yet useful: 200 images are few for a network of this
+# depth, which memorises them (its training loss is close to zero).
 #
 # ### Why the shortcut helps gradients flow
 #
@@ -337,9 +388,10 @@ assert res_arm["test_acc"].mean() < acc_baseline  # trainable, but not yet bette
 # product, the gradient is a sum over all subsets of blocks, and the short paths keep it
 # from vanishing however deep the stack is.
 #
-# We can see this directly. Take freshly initialized plain and residual networks, push
-# one batch through, and measure the size of the gradient on each convolution's weights,
-# from the stem (layer 1) to the last block (layer 13).
+# We can see this directly. Take freshly initialized plain and residual networks (and
+# the Kaiming-initialized plain one), push one batch through, and measure the size of
+# the gradient on each convolution's weights, from the stem (layer 1) to the last block
+# (layer 13).
 
 
 # %%
@@ -353,15 +405,18 @@ def gradient_norms(model):
     )
 
 
-torch.manual_seed(0)
+torch.manual_seed(SEED)
 grads_plain = gradient_norms(make_deep(skip=False, batch_norm=False).to(DEVICE))
-torch.manual_seed(0)
+torch.manual_seed(SEED)
 grads_res = gradient_norms(make_deep(skip=True, batch_norm=False).to(DEVICE))
+torch.manual_seed(SEED)
+grads_kaiming = gradient_norms(make_deep(skip=False, batch_norm=False, kaiming=True).to(DEVICE))
 
-# %% alt="Gradient norm of each of the 13 convolution layers at initialization, on a log scale: for the plain network it grows by orders of magnitude from the first layer to the last, for the residual network it stays within a small factor"
+# %% alt="Gradient norm of each of the 13 convolution layers at initialization, on a log scale: for the default-initialized plain network it grows by orders of magnitude from the first layer to the last, for the residual network and the Kaiming-initialized plain network it stays within a small factor"
 fig, ax = plt.subplots(figsize=(7.5, 3.8))
 layer_axis = np.arange(1, n_conv + 1)
 ax.semilogy(layer_axis, grads_plain, marker="o", label="plain")
+ax.semilogy(layer_axis, grads_kaiming, marker="o", label="plain, Kaiming init")
 ax.semilogy(layer_axis, grads_res, marker="o", label="residual")
 ax.set_xlabel("convolution layer (1 = stem, next to the input)")
 ax.set_ylabel("gradient norm of its weights")
@@ -370,16 +425,23 @@ ax.legend()
 plt.show()
 spread_plain = grads_plain.max() / grads_plain.min()
 spread_res = grads_res.max() / grads_res.min()
-print(f"largest / smallest gradient norm: plain {spread_plain:.0f}x, residual {spread_res:.0f}x")
+spread_kaiming = grads_kaiming.max() / grads_kaiming.min()
+print(
+    f"largest / smallest gradient norm: plain {spread_plain:.0f}x, "
+    f"plain with Kaiming init {spread_kaiming:.0f}x, residual {spread_res:.0f}x"
+)
 print(f"stem gradient: residual {grads_res[0] / grads_plain[0]:.0f}x larger than plain")
-assert spread_plain > 1e4 and spread_res < 5
-assert 1e4 < grads_res[0] / grads_plain[0] < 1e7
+assert math.log10(spread_plain) > 3 and spread_res < 5 and spread_kaiming < 100
+assert 4 < math.log10(grads_res[0] / grads_plain[0]) < 7  # orders of magnitude
 
 # %% [markdown]
-# In the plain network the layers next to the input receive gradients tens of thousands
-# of times smaller than the last ones, so they barely move, and they are the layers
-# everything else is built on. In the residual network every layer gets a gradient of
-# about the same size, within a factor of a few. (Adam rescales each parameter's
+# In the default-initialized plain network the layers next to the input receive
+# gradients thousands of times smaller than the last ones (tens of thousands in this
+# run, see the printout), so they barely move,
+# and they are the layers everything else is built on. In the residual network every
+# layer gets a gradient of about the same size, within a factor of a few, and Kaiming
+# initialization keeps the plain network's gradients within a much smaller range
+# too. (Adam rescales each parameter's
 # update, which is why the plain network learns anything at all; it cannot repair a
 # signal that has been squashed to almost nothing on the way forward.)
 #
@@ -418,38 +480,41 @@ results["deep residual + BN"] = run_arm(lambda: make_deep(skip=True, batch_norm=
 print(f"{'':>20} {'plain':>14} {'residual':>14}")
 for bn in (False, True):
     row = [
-        results[f"deep {kind}{' + BN' if bn else ''}"]["test_acc"] for kind in ("plain", "residual")
+        results[f"deep {kind}{' + BN' if bn else ''}"]["val_acc"] for kind in ("plain", "residual")
     ]
     cells = "".join(f"{100 * a.mean():8.1f} ± {100 * a.std():3.1f}" for a in row)
     print(f"{'with BatchNorm' if bn else 'no normalization':>20} {cells}")
 
 plain_bn = results["deep plain + BN"]
 res_bn = results["deep residual + BN"]
-gain_bn = plain_bn["test_acc"].mean() - plain_arm["test_acc"].mean()
+gain_bn = plain_bn["val_acc"].mean() - plain_arm["val_acc"].mean()
 print(
     f"BatchNorm lowers the plain network's training loss from {plain_arm['train_loss'].mean():.2f}"
 )
 print(
-    f"to {plain_bn['train_loss'].mean():.4f} and adds {100 * gain_bn:.0f} points of test accuracy"
+    f"to {plain_bn['train_loss'].mean():.4f} and adds {100 * gain_bn:.0f} points of validation accuracy"
 )
-assert plain_bn["train_loss"].max() < 0.05
-assert gain_bn > 0.4
-assert res_bn["train_loss"].max() < 0.05
-normalised_or_residual = [
-    results[n]["test_acc"].mean()
-    for n in ("deep residual", "deep plain + BN", "deep residual + BN")
-]
-assert max(normalised_or_residual) - min(normalised_or_residual) < 0.05
-assert max(normalised_or_residual) < acc_baseline
+assert plain_bn["train_loss"].mean() < 0.05
+assert gain_bn > 0.25
+assert res_bn["train_loss"].mean() < 0.05
+trainable = ("deep plain, Kaiming init", "deep residual", "deep plain + BN", "deep residual + BN")
+trainable_acc = [results[n]["val_acc"].mean() for n in trainable]
+print(
+    f"the four deep networks that train: {100 * min(trainable_acc):.1f}% to "
+    f"{100 * max(trainable_acc):.1f}%, baseline {100 * acc_baseline:.1f}%"
+)
+assert max(trainable_acc) - min(trainable_acc) < 0.12
+assert max(trainable_acc) < acc_baseline + 0.05
 
 # %% [markdown]
-# BatchNorm rescues the plain network on its own: with the activations re-scaled after
-# every convolution, the signal cannot fade away on the way forward, and the gradients
-# stay healthy on the way back. It is a different cure for the same illness. With both
-# (bottom right) the network trains reliably too. On this small data set the three
-# networks that train, residual, BatchNorm, or both, end within a few points of each
-# other and all a few points below the baseline. Their training losses are all near
-# zero: the remaining problem is the size of the training set.
+# BatchNorm rescues the default-initialized plain network on its own: with the
+# activations re-scaled after every convolution, the signal cannot fade away on the way
+# forward, and the gradients stay healthy on the way back. It is a third cure for the
+# same illness, after Kaiming initialization and skip connections. With both BatchNorm
+# and skips (bottom right) the network trains reliably too. On this small data set the
+# four deep networks that train (Kaiming, residual, BatchNorm, or both) end within
+# several points of each other, and none of them clearly beats the baseline. Their training
+# losses are all near zero: the remaining problem is the size of the training set.
 #
 # ### Train mode and eval mode
 #
@@ -462,33 +527,34 @@ assert max(normalised_or_residual) < acc_baseline
 #   prediction depends on its own image only.
 #
 # Our `evaluate` helper calls `model.eval()`. Here is what happens if you forget: we
-# classify the test digits one at a time, once in each mode, with a copy of a trained
-# network (a forward pass in train mode overwrites the running averages, so we keep the
-# original safe).
+# classify the validation digits one at a time, once in each mode, with a copy of a
+# trained network (a forward pass in train mode overwrites the running averages, so we
+# keep the original safe).
 
 # %%
 acc_eval_mode, acc_train_mode = [], []
 for trained in res_bn["models"]:
     careless = copy.deepcopy(trained).train()  # the mistake: still in training mode
     with torch.no_grad():
-        one_by_one = torch.cat([careless(x[None]) for x in Xte]).argmax(dim=1)
-    acc_train_mode.append((one_by_one == yte).float().mean().item())
-    acc_eval_mode.append(evaluate(trained, Xte, yte)[1])
+        one_by_one = torch.cat([careless(x[None]) for x in Xva]).argmax(dim=1)
+    acc_train_mode.append((one_by_one == yva).float().mean().item())
+    acc_eval_mode.append(evaluate(trained, Xva, yva)[1])
 acc_eval_mode, acc_train_mode = np.array(acc_eval_mode), np.array(acc_train_mode)
 drop_train_mode = acc_eval_mode.mean() - acc_train_mode.mean()
 print(f"one image at a time, eval mode:  {100 * acc_eval_mode.mean():.1f}% (mean of the 3 seeds)")
 print(f"one image at a time, train mode: {100 * acc_train_mode.mean():.1f}%")
-print(f"forgetting model.eval() costs {100 * drop_train_mode:.0f} points")
-assert drop_train_mode > 0.04
-assert (acc_train_mode < acc_eval_mode).all()  # for every seed
+drops = ", ".join(f"{100 * d:.1f}" for d in acc_eval_mode - acc_train_mode)
+print(f"forgetting model.eval() costs {100 * drop_train_mode:.0f} points (seeds: {drops})")
+assert drop_train_mode > 0
 
 # %% [markdown]
-# In train mode each test image is normalised with its *own* statistics: every channel
-# of every feature map is forced to mean 0 and variance 1 across that single image's
+# In train mode each image is normalised with its *own* statistics: every channel of
+# every feature map is forced to mean 0 and variance 1 across that single image's
 # positions, which throws away part of the information the network learned to use (how
 # strongly is this feature present in this image, compared with others?). Accuracy
-# drops by several points for every seed, and nothing crashes or warns: the bug is
-# silent. The fix is one line, `model.eval()`, and its partner `model.train()` before
+# drops, by five to twelve points on average over the three seeds in our runs (how much
+# varies from seed to seed, as the printout shows), and nothing crashes or warns: the
+# bug is silent. The fix is one line, `model.eval()`, and its partner `model.train()` before
 # training resumes. With `BatchNorm1d` after a dense layer the same mistake is at least
 # loud: a batch of one example has nothing to average over, and PyTorch refuses.
 
@@ -500,7 +566,8 @@ except ValueError as error:  # raised on purpose: one example per feature in tra
     message = str(error)
 print("ValueError:", message)
 assert message is not None and "more than 1 value per channel" in message
-#
+
+# %% [markdown]
 # ## 3. Data augmentation
 #
 # All the deep networks now fit their 200 training images almost perfectly, and do
@@ -565,94 +632,143 @@ plt.show()
 # safe depends on the data: left-right flips are the standard augmentation for
 # photographs, where a mirrored cat is still a cat.
 #
-# The third ablation trains the residual network with BatchNorm, the best-behaved deep
-# network so far, with and without augmentation. Same seeds, same 200 steps, same
-# learning rate; the only difference is the `augment` argument. Evaluation is always on
-# the untouched test images.
+# The last ablation trains two networks with and without augmentation: the residual
+# network with BatchNorm, the best-behaved deep network so far, and the three-layer
+# baseline. Same seeds, same 200 steps, same learning rate; the only difference is the
+# `augment` argument. Evaluation is always on the untouched validation images.
 
 # %%
+results["baseline + augmentation"] = run_arm(make_baseline, augment=augment)
 results["deep residual + BN + augmentation"] = run_arm(
     lambda: make_deep(skip=True, batch_norm=True), augment=augment
 )
+gains = {}
+for plain_name, aug_name in (
+    ("baseline (3 conv layers)", "baseline + augmentation"),
+    ("deep residual + BN", "deep residual + BN + augmentation"),
+):
+    describe(plain_name, results[plain_name])
+    describe(aug_name, results[aug_name])
+    paired = results[aug_name]["val_acc"] - results[plain_name]["val_acc"]
+    gains[plain_name] = paired.mean()
+    print(
+        f"  augmentation adds {100 * paired.mean():.1f} ± {100 * paired.std():.1f} points "
+        f"(seeds: {', '.join(f'{100 * d:+.1f}' for d in paired)})"
+    )
 res_bn_aug = results["deep residual + BN + augmentation"]
-for name in ("deep residual + BN", "deep residual + BN + augmentation"):
-    describe(name, results[name])
-paired = 100 * (res_bn_aug["test_acc"] - res_bn["test_acc"])
-gain_aug = res_bn_aug["test_acc"].mean() - res_bn["test_acc"].mean()
+gain_bn_residual = res_bn["val_acc"].mean() - res_arm["val_acc"].mean()
 print(
-    f"augmentation adds {100 * gain_aug:.1f} points; per seed: {', '.join(f'{d:+.1f}' for d in paired)}"
+    f"for comparison, BatchNorm added {100 * gain_bn_residual:.1f} points to the residual network"
 )
-assert gain_aug > 0.025
-assert paired.min() > 0  # better with every seed
-assert (
-    gain_aug > res_bn["test_acc"].mean() - res_arm["test_acc"].mean()
-)  # more than BatchNorm added
-assert res_bn_aug["train_loss"].mean() > res_bn["train_loss"].mean()  # harder to memorise
+loss_ratio = {
+    name: results[aug_name]["train_loss"].mean() / results[name]["train_loss"].mean()
+    for name, aug_name in (
+        ("baseline (3 conv layers)", "baseline + augmentation"),
+        ("deep residual + BN", "deep residual + BN + augmentation"),
+    )
+}
+for name, ratio in loss_ratio.items():
+    print(f"augmentation multiplies the final training loss of {name} by {ratio:.1f}")
+assert -0.03 < gains["deep residual + BN"] < 0.08  # a few points at most, either way
+assert -0.09 < gains["baseline (3 conv layers)"] < 0.07
+assert min(math.log10(r) for r in loss_ratio.values()) > 0  # higher in both networks
+assert math.log10(loss_ratio["baseline (3 conv layers)"]) > 0.5  # over 3 times higher
 
 # %% [markdown]
-# Augmentation is the largest single gain for the residual network, more than BatchNorm
-# added to it: several points of test accuracy, with every seed. Its training loss ends
-# *higher* than without augmentation, because a training set that keeps changing is
-# harder to memorise, and that is the point. The network has to learn features that survive small rotations and
-# shifts, and those transfer to new handwriting.
+# On 200 digits of 8×8 pixels, augmentation changes validation accuracy by a few points
+# at most, and how much depends on which 200 images the seed draws. For the residual
+# network with BatchNorm it helped in every run we tried, by one to four and a half
+# points on average over the three seeds; for the three-layer baseline it made no
+# consistent difference, from a cost of several points with one draw to a gain of about
+# one with another. A gain that moves this much from one draw of the data to the next
+# cannot be sized from one run, or from three seeds on one draw: variance between runs
+# is part of the result, and the printout shows this run's share of it. A likely reason
+# the small network gains little: on 8×8 images a rotation of 10° or a shift of one
+# pixel is a large change, and bilinear resampling blurs strokes only a pixel or two
+# wide, so in 200 steps the small network fits the changing images far less well than
+# the fixed ones (its training loss ends many times higher). Augmentation's big wins
+# come on larger images, where such changes leave far more of the picture intact.
 #
-# ## All the arms together
+# In both networks the training loss ends *higher* with augmentation, because a
+# training set that keeps changing is harder to memorise, and that is the point: the
+# network has to learn features that survive small rotations and shifts.
 #
-# Finally, the modern network (residual blocks, BatchNorm and augmentation) against the
-# three-layer baseline, and every arm side by side.
+# ## Choosing on validation, reporting on test
+#
+# Every comparison so far was made on the validation set. We now pick the arm with the
+# best mean validation accuracy, and the test set, untouched until now, reports it, next
+# to the two contenders of the obvious headline comparison: the three-layer baseline and
+# the full modern recipe (residual blocks, BatchNorm and augmentation).
 
-# %% alt="Test accuracy of every arm, mean of three seeds with error bars for the spread: the deep plain network is far below the rest, skip connections or BatchNorm bring the deep network close to the baseline, and with augmentation the residual network is the best of all"
+# %% alt="Validation accuracy of every arm, mean of three seeds with error bars for the spread: the default-initialized deep plain network is far below the rest; every other arm, deep or shallow, with or without augmentation, lies within a few points of the three-layer baseline"
 names = list(results)
-means = [100 * results[n]["test_acc"].mean() for n in names]
-spreads = [100 * results[n]["test_acc"].std() for n in names]
-fig, ax = plt.subplots(figsize=(8.5, 4))
-bars = ax.barh(names, means, xerr=spreads, color=["gray"] + ["tab:blue"] * (len(names) - 1))
+means = [100 * results[n]["val_acc"].mean() for n in names]
+spreads = [100 * results[n]["val_acc"].std() for n in names]
+colors = ["gray" if n.startswith("baseline") else "tab:blue" for n in names]
+fig, ax = plt.subplots(figsize=(8.5, 4.4))
+bars = ax.barh(names, means, xerr=spreads, color=colors)
 ax.bar_label(bars, labels=[f"{m:.1f}%" for m in means], padding=6, fontsize=8)
 ax.axvline(100 * acc_baseline, color="gray", linestyle="--", linewidth=1)
 ax.set_xlim(0, 110)
 ax.invert_yaxis()
-ax.set_xlabel("test accuracy, mean ± std over 3 seeds (%)")
-ax.set_title("Three ablations on 200 training digits")
+ax.set_xlabel("validation accuracy, mean ± std over 3 seeds (%)")
+ax.set_title("Four ablations on 200 training digits")
 plt.show()
 
-modern = res_bn_aug["test_acc"]
-margin = modern.mean() - acc_baseline
-errors_cut = 1 - (1 - modern.mean()) / (1 - acc_baseline)
-print(
-    f"modern CNN {100 * modern.mean():.1f}% vs baseline {100 * acc_baseline:.1f}%: +{100 * margin:.1f} points"
+chosen = names[int(np.argmax(means))]
+print(f"best on validation: {chosen}")
+test_acc = {}
+for name in dict.fromkeys(
+    [chosen, "baseline (3 conv layers)", "deep residual + BN + augmentation"]
+):  # the chosen arm may be one of the two contenders
+    test_acc[name] = np.array([evaluate(m, Xte, yte)[1] for m in results[name]["models"]])
+    seeds_text = ", ".join(f"{100 * a:.1f}" for a in test_acc[name])
+    print(
+        f"{name:<34} test accuracy {100 * test_acc[name].mean():5.1f}% "
+        f"± {100 * test_acc[name].std():.1f} (seeds: {seeds_text})"
+    )
+modern_gain = (
+    test_acc["deep residual + BN + augmentation"].mean()
+    - test_acc["baseline (3 conv layers)"].mean()
 )
-print(f"that is {100 * errors_cut:.0f}% fewer test errors")
-assert margin > 0.005
-assert errors_cut > 0
-assert len(results) * len(SEEDS) == 18  # the training runs of this lesson
+print(f"on the test set, the modern recipe minus the baseline: {100 * modern_gain:+.1f} points")
+assert abs(modern_gain) < 0.035
+assert len(results) * len(SEEDS) == 24  # the training runs of this lesson
 
 # %% [markdown]
-# The full recipe ends above the baseline, by more than half a point (the printout gives
-# the exact margin and the share of test errors it removes). The margin is modest, of
-# the order of the seed-to-seed spread of a single run, and it is worth being clear
-# about why: 8×8 digits are a small problem, and a three-layer network already does
-# well on them. What the ablations show is what each idea does, and that carries over
-# to large images, where depth pays off much more:
+# Which arm wins on validation changes with the seed (the printout names this run's).
+# On the test set the full modern recipe and the three-layer baseline end within a
+# couple of points of each other: in our runs the modern recipe was level with the
+# baseline or up to about a point and a half ahead. That headline comparison would have
+# told us little anyway: it changes depth,
+# skip connections, BatchNorm and augmentation at once. The ablations take it apart, and
+# on 8×8 digits with 200 training images none of the four ideas turns depth into a clear
+# gain over a small network. What they show is what each idea does, and that carries over to
+# large images and data sets, where depth pays off:
 #
-# - without skip connections or normalization, the 14-layer network could not even fit
-#   its training set;
-# - skip connections and BatchNorm each made it trainable, by different means;
-# - augmentation then turned a network that memorised 200 images into one that
-#   generalised best.
+# - with PyTorch's default initialization and without skip connections or
+#   normalization, the 14-layer network could not even fit its training set;
+# - Kaiming initialization, skip connections and BatchNorm each made it trainable, by
+#   different means;
+# - augmentation made memorising harder and, for the deep network, added one to a few
+#   points of validation accuracy in our runs.
 #
 # ## What we did
 #
 # - We built a 14-layer CNN from one `Block` module with switches for the identity
 #   shortcut and for BatchNorm, and trained every variant with one recipe: same data,
-#   seeds, steps, optimiser, learning rate and width.
-# - Skip connections: the plain deep network stayed near the guessing loss; with one
-#   addition per block it fit the training set, and at initialization its first layer
-#   received a gradient some $10^5$ times larger.
+#   seeds, steps, optimiser, learning rate and width, compared on a validation split.
+# - Initialization and skip connections: with PyTorch's default initialization the
+#   plain deep network stayed near the guessing loss; Kaiming initialization alone, or
+#   one addition per block, let it fit the training set, and at initialization the
+#   residual network's first layer received a gradient tens of thousands of times
+#   larger than the plain one's, or more.
 # - BatchNorm: it rescued the plain network on its own. Evaluated one image at a time in
 #   train mode by mistake, the same trained network lost several points of accuracy.
-# - Augmentation with `affine_grid` and `grid_sample`: random rotations and shifts added
-#   several points of test accuracy with every seed, and the full recipe beat the
-#   three-layer baseline.
+# - Augmentation with `affine_grid` and `grid_sample`: random rotations and shifts raised
+#   the training loss and changed validation accuracy by a few points at most (up for
+#   the residual network, not for the small baseline, in our runs); on the test set the
+#   full recipe ended within a couple of points of the three-layer baseline.
 #
 # ## Questions
 #
@@ -661,8 +777,8 @@ assert len(results) * len(SEEDS) == 18  # the training runs of this lesson
 #
 #    Answer: Overfitting means a low training loss and a high test loss. The plain
 #    network's training loss stayed above 1, near the guessing value of 2.3, while the
-#    three-layer baseline and the residual network drove theirs almost to zero on the
-#    same images. It could not fit data that smaller networks fit easily, so gradient
+#    three-layer baseline, the residual network and the Kaiming-initialized plain
+#    network drove theirs almost to zero on the same images. It could not fit data that smaller networks fit easily, so gradient
 #    descent, not capacity, was failing.
 #
 # 2. A residual block computes $\text{ReLU}(x + F(x))$. Why does its Jacobian make the
@@ -672,8 +788,8 @@ assert len(results) * len(SEEDS) == 18  # the training runs of this lesson
 #    multiplies one such factor per block, and the product always contains the identity
 #    path, which passes through no weights at all. In a plain block the factor is
 #    $\partial F/\partial x$ alone, and a product of many factors that each shrink the
-#    gradient vanishes geometrically; at initialization the stem's gradient was about
-#    $10^5$ times smaller without shortcuts.
+#    gradient vanishes geometrically; at initialization the stem's gradient was tens of
+#    thousands of times smaller without shortcuts (the printout gives this seed's factor).
 #
 # 3. The skip connection here adds $x$ directly. What would you need if a block changed
 #    the number of channels (say from 16 to 32) or halved the resolution?
@@ -685,14 +801,14 @@ assert len(results) * len(SEEDS) == 18  # the training runs of this lesson
 #    between blocks.
 #
 # 4. What does BatchNorm compute in `model.train()` and in `model.eval()` mode, and why
-#    did classifying one test image at a time in train mode fail so badly?
+#    did classifying one image at a time in train mode fail so badly?
 #
 #    Answer: In train mode it normalises each channel with the mean and variance of the
 #    current batch (and updates its running averages); in eval mode it uses the running
 #    averages. One image in train mode means each channel is normalised over that
 #    image's own positions, which erases how strongly each feature is present compared
-#    with other images, and the accuracy fell by several points for every seed, with
-#    no error or warning. The careless passes also overwrote the running averages,
+#    with other images, and the accuracy dropped by several points on average, with no
+#    error or warning. The careless passes also overwrote the running averages,
 #    which is why we worked on a copy.
 #
 # 5. The convolutions that feed a BatchNorm were built with `bias=False`. Why does that
@@ -704,23 +820,29 @@ assert len(results) * len(SEEDS) == 18  # the training runs of this lesson
 #    normalization and plays the bias's role. Real ResNets use `bias=False` for the
 #    same reason.
 #
-# 6. Augmentation raised the training loss and the test accuracy at the same time. How
-#    can both be good news?
+# 6. For the residual network, augmentation raised the training loss and the validation
+#    accuracy at the same time. How can both be good news?
 #
 #    Answer: The training loss is measured on images the network has seen, so a higher
 #    value means it memorised less: with every batch randomly rotated and shifted, it
 #    cannot store each image exactly. What it learns instead are features that survive
-#    those changes, and they work on new digits, which is what the test accuracy
+#    those changes, and they work on new digits, which is what the validation accuracy
 #    measures.
 #
 # 7. Why do we run each arm with three seeds and compare means, instead of one run
 #    each?
 #
 #    Answer: Different seeds give different initial weights and batch orders, and the
-#    test accuracy of one arm varied by a point or two between seeds. A difference
-#    between two single runs could be just that noise. Three seeds show the spread, and
-#    a difference that is larger than the spread and has the same sign for every seed
-#    (as for augmentation here) is one we can trust.
+#    validation accuracy of one arm varied between seeds: by a point or so for the
+#    networks that train, by far more for the plain one that does not. A difference
+#    between two single runs could be just that noise. Three seeds show the spread, but
+#    three seeds agreeing in sign is weak evidence on its own: if an idea changed
+#    nothing, each paired difference would come out positive or negative by chance, and
+#    all three would agree one time in four (two of the eight sign patterns). What we
+#    can trust is a mean difference that is large compared with the spread of the
+#    per-seed differences, like augmentation's gain for the residual network; a small
+#    difference needs many more seeds, or a larger validation set, before it means
+#    anything.
 #
 # ## Further research
 #
