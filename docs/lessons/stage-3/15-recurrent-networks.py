@@ -34,16 +34,19 @@
 # baselines keep us honest: repeating the last value, and a linear model of the last
 # eight values.
 #
-# **Runtime:** about 20 s on a laptop CPU.
+# **Runtime:** about 40 s on a laptop CPU.
 
 # %%
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from torch import nn
 
-torch.manual_seed(0)
-rng = np.random.default_rng(0)
+SEED = int(os.environ.get("TDL_SEED", "0"))  # any seed: the claims below hold for every one tried
+torch.manual_seed(SEED)
+rng = np.random.default_rng(SEED)
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.set_num_threads(1)  # small model: one CPU thread is fastest and steadiest
 # Full float32 precision everywhere (cuDNN may otherwise use TF32 on recent GPUs), so
@@ -168,11 +171,11 @@ class GRUForecaster(nn.Module):
         return self.head(states)[..., 0], h
 
 
-def train(model, steps=STEPS, lr=1e-2, params=None):
+def train(model, steps=STEPS, lr=1e-2, params=None, seed=SEED):
     """Adam on random mini-batches; `params` lets raw-tensor models join in later."""
     params = list(model.parameters()) if params is None else params
     optimizer = torch.optim.Adam(params, lr=lr)
-    generator = torch.Generator().manual_seed(0)
+    generator = torch.Generator().manual_seed(seed)
     losses = []
     for _ in range(steps):
         batch = train_waves[
@@ -187,7 +190,7 @@ def train(model, steps=STEPS, lr=1e-2, params=None):
     return losses
 
 
-torch.manual_seed(0)
+torch.manual_seed(SEED)
 gru = GRUForecaster().to(DEVICE)
 gru_losses = train(gru)
 with torch.no_grad():
@@ -206,7 +209,7 @@ print(
 assert 4.5 < mse_repeat / mse_gru < 7.5
 assert mse_gru < 0.6 * mse_ar
 assert mse_gru < 2 * SIGMA**2
-assert mse_gru_clean < 0.9 * mse_noisy_clean
+assert mse_gru_clean < mse_noisy_clean
 
 # %% [markdown]
 # The GRU's error is about a sixth of the naive forecast's and half the linear
@@ -266,8 +269,8 @@ print(
     f"of its 15th {error_by_horizon[-1]:.4f}"
 )
 assert mse_generated < 0.1 * mse_flat
-assert error_by_horizon[-5:].mean() > 3 * error_by_horizon[:5].mean()  # errors accumulate
-assert error_by_horizon[0] < 0.012 and 0.04 < error_by_horizon[-1] < 0.1
+assert error_by_horizon[-5:].mean() / error_by_horizon[:5].mean() > 2.5  # errors accumulate
+assert error_by_horizon[0] < 0.012 and error_by_horizon[-1] / error_by_horizon[0] > 3
 
 # %% alt="Three test sequences: black dots are the 26 observed values, a grey line the clean wave and a red line the GRU's generated continuation for steps 26 to 40; the red line follows the next cycle or more of each wave closely, drifting slightly away from the clean wave towards the end"
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.2), sharey=True)
@@ -438,7 +441,7 @@ def rnn_from_scratch(x, p):
     return torch.cat(outputs, dim=1)
 
 
-def init_rnn(hidden=HIDDEN, seed=0):
+def init_rnn(hidden=HIDDEN, seed=SEED):
     g = torch.Generator().manual_seed(seed)
     bound = 1 / hidden**0.5  # the same uniform range nn.RNN uses
 
@@ -488,9 +491,8 @@ with torch.no_grad():
     mse_rnn = score(rnn_from_scratch(inputs, rnn_params))
 print(f"plain RNN from scratch: {mse_rnn:.4f}   GRU: {mse_gru:.4f}   repeat last: {mse_repeat:.4f}")
 assert mse_rnn < 0.5 * mse_repeat
-assert mse_gru < mse_rnn < 1.5 * mse_gru  # behind the GRU, but not far behind
 
-# %% alt="Training MSE over 400 steps on a log scale, moving average of 20: both models drop below the repeat-last line within a few steps, reach the linear autoregression's level after about 50 steps and keep falling; from about step 100 the GRU stays below the plain RNN and ends near 0.018 against about 0.021, both above the noise floor at 0.01"
+# %% alt="Training MSE over 400 steps on a log scale, moving average of 20: both models drop below the repeat-last line within a few steps, reach the linear autoregression's level after about 50 steps and keep falling, ending close to each other between that level and the noise floor at 0.01"
 fig, ax = plt.subplots(figsize=(7.5, 4))
 smooth = lambda a: np.convolve(a, np.ones(20) / 20, mode="valid")  # noqa: E731
 ax.plot(smooth(gru_losses), label="GRU (nn.GRU)")
@@ -506,12 +508,59 @@ ax.legend(fontsize=8)
 plt.show()
 
 # %% [markdown]
-# The plain RNN also learns the task and beats the naive baseline handily, but in the same
-# number of steps it ends up behind the GRU. Where does the difference come
-# from? One way to look is to ask how strongly the final prediction depends on each
-# earlier input, measured by the gradient $\lvert\partial \hat y_T / \partial x_t\rvert$,
-# averaged over test sequences. For a model to use old information, that gradient must
-# not vanish; the same gradient is what carries the training signal back in time.
+# The plain RNN also learns the task and beats the naive baseline handily. Is it behind
+# the GRU? One training run of each cannot say: the two errors are close, and each moves
+# with the random start and the order of the batches. So we train both architectures
+# from three more seeds, on the same data, and compare the averages. For these extra runs
+# the plain RNN runs in `nn.RNN`'s compiled loop, which we checked above computes what
+# our from-scratch loop computes, only faster.
+
+
+# %%
+class RNNForecaster(nn.Module):
+    """The plain RNN in nn.RNN, started from the weights init_rnn draws."""
+
+    def __init__(self, seed, hidden=HIDDEN):
+        super().__init__()
+        self.rnn = nn.RNN(input_size=1, hidden_size=hidden, batch_first=True)
+        self.head = nn.Linear(hidden, 1)
+        start = init_rnn(hidden, seed)
+        with torch.no_grad():
+            for name, torch_name in torch_names.items():
+                getattr(self.rnn, torch_name).copy_(start[name])
+            self.head.weight.copy_(start["W_out"])
+            self.head.bias.copy_(start["b_out"])
+
+    def forward(self, x, h=None):
+        states, h = self.rnn(x[..., None], h)
+        return self.head(states)[..., 0], h
+
+
+def train_both(seed):
+    """A GRU and a plain RNN trained from the same seed on the same batches."""
+    torch.manual_seed(seed)
+    models = GRUForecaster().to(DEVICE), RNNForecaster(seed).to(DEVICE)
+    for model in models:
+        train(model, seed=seed)
+    return [lambda x, m=model: m(x)[0] for model in models]
+
+
+pairs = [((lambda x: gru(x)[0]), (lambda x: rnn_from_scratch(x, rnn_params)))]
+pairs += [train_both(100 * SEED + k) for k in range(1, 4)]
+with torch.no_grad():
+    ratios = np.array([score(rnn(inputs)) / score(g(inputs)) for g, rnn in pairs])
+print(f"plain RNN's test error divided by the GRU's, {len(pairs)} seeds: {np.round(ratios, 2)}")
+print(f"mean {ratios.mean():.2f} ± {ratios.std(ddof=1):.2f}")
+assert 1 < ratios.mean() < 2  # behind the GRU on average, but not far behind
+
+# %% [markdown]
+# On average the plain RNN's error is higher than the GRU's, by about a quarter in the
+# runs we tried, while single seeds ranged from about a tenth to more than a half: one
+# pair of runs would have been a weak basis for ranking the two. Where does the difference come from? One way to look
+# is to ask how strongly the final prediction depends on each earlier input, measured by
+# the gradient $\lvert\partial \hat y_T / \partial x_t\rvert$, averaged over test
+# sequences. For a model to use old information, that gradient must not vanish; the same
+# gradient is what carries the training signal back in time.
 
 
 # %%
@@ -521,10 +570,10 @@ def input_sensitivity(predict):
     return x.grad.abs().mean(dim=0).cpu()
 
 
-sens_gru = input_sensitivity(lambda x: gru(x)[0])
-sens_rnn = input_sensitivity(lambda x: rnn_from_scratch(x, rnn_params))
+sensitivities = [(input_sensitivity(g), input_sensitivity(rnn)) for g, rnn in pairs]
+sens_gru, sens_rnn = sensitivities[0]  # the models trained first, plotted below
 
-# %% alt="Mean absolute gradient of the last prediction with respect to each of the 40 inputs, log scale: both curves rise roughly in a straight line from the oldest input to the newest, the GRU's from about 0.0008 to 0.5 and the plain RNN's from about 0.0004 to 0.7; the GRU's curve lies above the RNN's over most of the history, except for the last few steps"
+# %% alt="Mean absolute gradient of the last prediction with respect to each of the 40 inputs, log scale: both curves rise roughly in a straight line from the oldest input to the newest, over two to three orders of magnitude, and the GRU's curve lies above the RNN's over most of the history"
 fig, ax = plt.subplots(figsize=(7.5, 3.6))
 ax.semilogy(sens_gru, marker=".", label="GRU")
 ax.semilogy(sens_rnn, marker=".", label="plain RNN")
@@ -536,31 +585,34 @@ plt.show()
 print(f"sensitivity to the input 20 steps back: GRU {sens_gru[-21]:.2e}, RNN {sens_rnn[-21]:.2e}")
 span = len(sens_gru) - 1  # steps from the newest input back to the oldest
 fall = {"GRU": (sens_gru[-1] / sens_gru[0]).item(), "RNN": (sens_rnn[-1] / sens_rnn[0]).item()}
-per_step = {name: total ** (1 / span) for name, total in fall.items()}
 for name in fall:
     print(
         f"{name}: the newest input counts {fall[name]:,.0f} times as much as the oldest; "
-        f"each step back divides the influence by {per_step[name]:.3f} on average"
+        f"each step back divides the influence by {fall[name] ** (1 / span):.3f} on average"
     )
-above = (sens_gru > sens_rnn).float().mean().item()
-print(f"the GRU's curve lies above the RNN's at {above:.0%} of the steps")
-assert 1.12 < per_step["GRU"] < 1.22 and 1.17 < per_step["RNN"] < 1.28  # about 1.2
-assert 100 < fall["GRU"] < 2000 and 600 < fall["RNN"] < 10000  # hundreds; thousands
-assert per_step["GRU"] < per_step["RNN"]
-assert above > 0.7
+factors = np.array([[(g[-1] / g[0]).item(), (r[-1] / r[0]).item()] for g, r in sensitivities])
+factors **= 1 / span  # per step, one row per seed: GRU, RNN
+above = np.array([(g > r).float().mean().item() for g, r in sensitivities])
+print(
+    f"over {len(pairs)} seeds, each step back divides the influence by "
+    f"{factors[:, 0].mean():.3f} ± {factors[:, 0].std(ddof=1):.3f} (GRU) and "
+    f"{factors[:, 1].mean():.3f} ± {factors[:, 1].std(ddof=1):.3f} (RNN)"
+)
+print(f"the GRU's curve lies above the RNN's at {above.mean():.0%} of the steps on average")
+assert 1.08 < factors.mean() < 1.3  # between about 1.1 and 1.2 per step
+assert above.mean() > 0.5  # the GRU draws more on older inputs
 
 # %% [markdown]
 # Both curves fall as we go back in time, as they should: the most recent values matter
 # most for the next one. An influence that shrinks by a constant factor per step is a
 # straight line on this logarithmic plot, and that is roughly what we see. From the
-# newest input back to the oldest, 39 steps, the influence falls by a factor of hundreds
-# for the GRU and thousands for the plain RNN (the printout gives this run's numbers). On
-# average each step back divides it by about 1.2: by 1.18 for the GRU and 1.22 for the
-# plain RNN in this run, so each input counts roughly a fifth more than the one before
-# it. The same factors multiply the gradients that carry the training signal backwards
-# through time, which is why recurrent networks find long-range patterns hard to learn:
-# forty steps back, the signal is hundreds to thousands of times weaker than one step
-# back.
+# newest input back to the oldest, 39 steps, the influence falls by a factor of a hundred
+# or more, up to a few thousand (the printout gives this run's numbers). On average each
+# step back divides it by a factor between about 1.1 and 1.2, so each input counts a
+# tenth to a fifth more than the one before it. The same factors multiply the gradients
+# that carry the training signal backwards through time, which is why recurrent networks
+# find long-range patterns hard to learn: forty steps back, the signal is hundreds to
+# thousands of times weaker than one step back.
 #
 # Quick check: if each step back divides an input's influence by 1.2, how many times
 # weaker is the input 10 steps back than the newest one?
@@ -570,8 +622,9 @@ assert above > 0.7
 # Why: the factors multiply, $1.2^{10} \approx 6.2$; 40 steps back it would be
 # $1.2^{40} \approx 1{,}500$.
 #
-# On this task the GRU's curve sits above the plain RNN's over most of the history: it
-# draws on older inputs more, which fits its lower error (averaging more of the past
+# On this task the GRU's curve sits above the plain RNN's over most of the history (on
+# average over the seeds, and in most single runs): it draws on older inputs more,
+# which fits its lower error (averaging more of the past
 # cancels more noise). The gates are the GRU's way of keeping its decay factor close to
 # one when that helps. Here the recent steps carry most of the information, so the plain
 # RNN is not far behind; on tasks that need genuinely long memory, such as the delayed
@@ -603,7 +656,7 @@ assert above > 0.7
 #    value" is often close, and it costs nothing: a model that cannot beat it is useless.
 #    Here it is weak because the waves move a lot between steps (up to 0.6 radians of
 #    phase per step) and the noise of the last observation is copied into the forecast in
-#    full: its error, 0.104, is ten times the noise floor.
+#    full: its error, about 0.10, is ten times the noise floor.
 #
 # 2. The linear autoregression uses the last eight values. What can the GRU do that this
 #    baseline cannot, given that each sequence has its own frequency?
@@ -635,8 +688,9 @@ assert above > 0.7
 #    Answer: when generating, each prediction becomes the next input, so every error is
 #    fed back and compounds, and the hidden state's idea of phase and frequency drifts.
 #    One-step-ahead, the model always receives the true observation, so yesterday's
-#    mistake does not enter today's input. In the lesson the generated error grew from
-#    0.006 at the first step to 0.066 at the fifteenth.
+#    mistake does not enter today's input. In the lesson the generated error at the
+#    fifteenth step was several times that at the first (about seven to eleven times in
+#    the runs we tried; the printout gives this one).
 #
 # 6. Why do we score predictions only from step 8 onwards? What would happen to the
 #    comparison if we scored from step 1?
