@@ -552,7 +552,7 @@ assert drop_train_mode > 0
 # every feature map is forced to mean 0 and variance 1 across that single image's
 # positions, which throws away part of the information the network learned to use (how
 # strongly is this feature present in this image, compared with others?). Accuracy
-# drops, by five to twelve points on average over the three seeds in our runs (how much
+# drops, by four to twelve points on average over the three seeds in our runs (how much
 # varies from seed to seed, as the printout shows), and nothing crashes or warns: the
 # bug is silent. The fix is one line, `model.eval()`, and its partner `model.train()` before
 # training resumes. With `BatchNorm1d` after a dense layer the same mistake is at least
