@@ -38,6 +38,7 @@
 
 # %%
 import math
+import os
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -47,8 +48,9 @@ from sklearn.datasets import load_diabetes, load_iris
 from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import train_test_split
 
-torch.manual_seed(0)
-rng = np.random.default_rng(0)
+SEED = int(os.environ.get("TDL_SEED", "0"))  # any seed: the claims below hold for every one tried
+torch.manual_seed(SEED)
+rng = np.random.default_rng(SEED)
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.set_num_threads(1)  # small tensors: one CPU thread is fastest and steadiest
 torch.set_float32_matmul_precision("highest")
@@ -70,7 +72,7 @@ print("device:", DEVICE)
 
 # %%
 X, y = load_diabetes(return_X_y=True)
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=SEED)
 
 
 def mse(pred, target):
@@ -82,12 +84,15 @@ mse_baseline = mse(np.full_like(y_test, y_train.mean()), y_test)
 mse_sklearn = mse(sk_model.predict(X_test), y_test)
 print(f"baseline (predict the mean): test MSE {mse_baseline:7.1f}")
 print(f"scikit-learn linear model:   test MSE {mse_sklearn:7.1f}")
-print(f"the model cuts the baseline's error by {100 * (1 - mse_sklearn / mse_baseline):.0f}%")
-assert 0.30 < 1 - mse_sklearn / mse_baseline < 0.42  # "about a third"
+gain_sklearn = 1 - mse_sklearn / mse_baseline
+print(f"the model cuts the baseline's error by {100 * gain_sklearn:.0f}%")
+assert 0.2 < gain_sklearn < 0.7  # "between about a third and three fifths"
 
 # %% [markdown]
-# The linear model removes about a third of the squared error that the baseline leaves.
-# That is a modest but real result: disease progression is noisy, and ten numbers
+# The linear model removes a good part of the squared error that the baseline leaves:
+# between about a third and three fifths of it, depending on which patients the seed puts
+# in the test set (111 patients are a small sample, so the printed figure moves by several
+# points from one split to the next). That is a modest but real result: disease progression is noisy, and ten numbers
 # explain only part of it. Now let us find those same weights ourselves, in two ways.
 #
 # ## The exact answer: least squares
@@ -176,17 +181,17 @@ print("largest weight difference from the exact solution:", (w_gd - w_exact).abs
 
 assert abs(losses_gd[-1] - loss_exact) < 1e-6 * loss_exact
 assert torch.allclose(w_gd, w_exact, atol=1e-3)
-assert 0.33 < 1 - mse_gd_test / mse_baseline < 0.39  # "about 36% below the baseline"
+assert abs((1 - mse_gd_test / mse_baseline) - gain_sklearn) < 1e-3  # the same test error
 
 # %% [markdown]
 # Gradient descent found the same weights as the exact solver, without ever solving an
-# equation, and therefore the same test error: about 36% below the baseline. But it took
+# equation, and therefore the same test error as scikit-learn's model. But it took
 # 3,000 steps. To understand why, and how large the step may be, we run it with several
 # learning rates and plot the *excess* loss, the gap to the best possible training MSE, on
 # a logarithmic axis.
 
-# %% alt="Training loss minus the exact optimum over 400 steps on a log scale for learning rates 0.01, 0.05, 0.2 and 0.25: the three smaller rates fall quickly and then decline along slow straight lines, the larger rate always lower, while at 0.25 the gap climbs steadily off the top of the plot"
-curves = {lr: gradient_descent(lr, 400)[2] for lr in (0.01, 0.05, 0.2, 0.25)}
+# %% alt="Training loss minus the exact optimum over 400 steps on a log scale for learning rates 0.01, 0.05, 0.2 and 0.3: the three smaller rates fall quickly and then decline along slow straight lines, the larger rate always lower, while at 0.3 the gap climbs steeply off the top of the plot"
+curves = {lr: gradient_descent(lr, 400)[2] for lr in (0.01, 0.05, 0.2, 0.3)}
 
 fig, ax = plt.subplots(figsize=(7.5, 4.5))
 for lr, losses in curves.items():
@@ -201,15 +206,22 @@ plt.show()
 
 for lr, losses in curves.items():
     print(f"lr={lr:<5}: loss after 400 steps {losses[-1]:.6g}")
-assert curves[0.2][-1] < curves[0.05][-1] < curves[0.01][-1]
-assert curves[0.25][-1] > curves[0.25][0]  # too large: the loss grows instead of shrinking
+excess = {lr: losses[-1] - loss_exact for lr, losses in curves.items()}
+print(
+    f"excess loss after 400 steps: lr 0.05 leaves {excess[0.05] / excess[0.01]:.2f} of what lr "
+    f"0.01 leaves, lr 0.2 leaves {excess[0.2] / excess[0.05]:.2f} of what lr 0.05 leaves"
+)
+growth = math.log10(curves[0.3][-1] / curves[0.3][0])
+print(f"at lr 0.3 the loss grows by {growth:.0f} orders of magnitude in 400 steps")
+assert excess[0.2] / excess[0.05] < 0.25 and excess[0.05] / excess[0.01] < 0.75
+assert growth > 10  # too large: the loss grows instead of shrinking
 
 # %% [markdown]
 # Three lessons in one picture:
 #
 # - **Too small** a learning rate (0.01) is safe but slow: each step only shaves a
 #   little off.
-# - Larger is faster, **up to a threshold**. At 0.25 the loss explodes: each step
+# - Larger is faster, **up to a threshold**. At 0.3 the loss explodes: each step
 #   overshoots the bottom of the bowl by more than it started from.
 # - Even the good rates show a fast initial drop and then a long, slow, straight-line
 #   tail. On a log scale a straight line means the gap shrinks by a fixed factor per
@@ -238,7 +250,9 @@ lam_min, lam_max = eigenvalues[0].item(), eigenvalues[-1].item()
 print(f"curvatures from {lam_min:.4f} to {lam_max:.3f}; condition number {lam_max / lam_min:.0f}")
 print(f"largest stable learning rate 2/lambda_max = {2 / lam_max:.3f}")
 print(f"slowest direction shrinks by {1 - 0.2 * lam_min:.4f} per step at lr=0.2")
-assert 8.2 < lam_max < 8.4 and 0.235 < 2 / lam_max < 0.245  # "about 0.24", between 0.2, 0.25
+print(f"steepest direction grows by {abs(1 - 0.3 * lam_max):.2f} per step at lr=0.3")
+assert 0.2 < 2 / lam_max < 0.3  # "about 0.25", between the rate that works and the one that fails
+assert abs(1 - 0.3 * lam_max) > 1.2  # "about 1.4"
 assert 1 - 0.2 * lam_min > 0.99  # the slow tail: a factor close to one
 
 # The flattest direction of the bowl, and the two features behind it.
@@ -254,8 +268,8 @@ assert top_two == ["s1", "s2"] and flattest[4] * flattest[5] < 0  # s1 against s
 assert 0.85 < corr_s1_s2 < 0.95  # "about 0.9"
 
 # %% [markdown]
-# The predicted threshold, about 0.24, sits exactly between the rate that worked (0.2)
-# and the one that blew up (0.25). The smallest curvature is tiny because some features
+# The predicted threshold, about 0.25 (it moves a little with the patients the seed puts in
+# the training set), sits between the rate that worked (0.2) and the one that blew up (0.3). The smallest curvature is tiny because some features
 # are strongly correlated. Two of the blood-serum measurements, `s1` (total cholesterol)
 # and `s2` (LDL cholesterol), have a correlation of about 0.9, and the flattest direction
 # of the bowl mostly raises the weight of one while lowering the other: a change that
@@ -286,7 +300,7 @@ assert 0.85 < corr_s1_s2 < 0.95  # "about 0.9"
 iris = load_iris()
 SPECIES, FEATURES = list(iris.target_names), [n.replace(" (cm)", "") for n in iris.feature_names]
 Xi_train, Xi_test, yi_train, yi_test = train_test_split(
-    iris.data, iris.target, test_size=0.25, random_state=0, stratify=iris.target
+    iris.data, iris.target, test_size=0.25, random_state=SEED, stratify=iris.target
 )
 mu_i, sd_i = Xi_train.mean(axis=0), Xi_train.std(axis=0)
 A_train = torch.tensor((Xi_train - mu_i) / sd_i, dtype=torch.float32, device=DEVICE)  # (112, 4)
@@ -319,12 +333,14 @@ print(f"train {tuple(A_train.shape)}, test {tuple(A_test.shape)}")
 print(f"majority-class baseline: {acc_majority:.3f}")
 print(f"softmax regression (PyTorch building blocks): {acc_torch:.3f}")
 assert 0.30 < acc_majority < 0.35  # "about a third"
-assert len(c_test) == 38 and 0.94 < acc_torch < 0.99  # "about 97%": 1 or 2 flowers wrong
+assert len(c_test) == 38 and acc_torch > 0.85  # "nearly all": at most a few flowers wrong
 
 # %% [markdown]
-# A single linear layer trained this way names the species of about 97% of the test
-# flowers, against about a third for the baseline. (With 38 test flowers, each one is
-# worth 2.6 percentage points, so differences of a point or two mean nothing here.) Let
+# A single linear layer trained this way names the species of nearly all the test flowers
+# (95% or more on most splits), against about a third for the baseline. With 38 test
+# flowers, each one is worth 2.6 percentage points, so the printed accuracy moves by a
+# flower or two from one seed to the next and differences of a few points mean nothing
+# here; we come back to this below. Let
 # us rebuild `F.cross_entropy`, and then the whole training loop, ourselves.
 #
 # ## Softmax: from scores to probabilities
@@ -508,15 +524,16 @@ print(f"after {STEPS} steps: training {history['train'][-1]:.3f}, test {history[
 assert max_diff < 1e-4  # the same weights, up to float32 rounding
 assert acc_scratch == acc_torch
 assert math.isclose(history["train"][0], math.log(3), rel_tol=1e-6)
-assert history["step"][10] == 50 and history["train"][10] < 0.2  # the steep first 50 steps
-assert history["train"][-1] < 0.1 * math.log(3) and history["test"][-1] < 0.1 * math.log(3)
+assert history["step"][10] == 50 and history["train"][10] < 0.25  # the steep first 50 steps
+assert history["train"][-1] < 0.1 * math.log(3) and history["test"][-1] < 0.2 * math.log(3)
 
 # %% [markdown]
 # Same weights, same accuracy: nothing in `nn.Linear`, `F.cross_entropy` or `optim.SGD`
 # is magic any more. Here is how training went. The dashed line is the know-nothing loss,
-# $\log 3$, where both curves start; after 500 steps both are below a tenth of it.
+# $\log 3$, where both curves start; after 500 steps the training loss is below a tenth of
+# it and the test loss, measured on only 38 flowers, below a fifth.
 
-# %% alt="Training and test cross-entropy of the softmax regression over 500 steps on a log scale: both start at the dashed know-nothing line, log 3, fall steeply in the first fifty steps and then keep falling slowly, ending below a tenth of the dashed line"
+# %% alt="Training and test cross-entropy of the softmax regression over 500 steps on a log scale: both start at the dashed know-nothing line, log 3, fall steeply in the first fifty steps and then keep falling slowly, the training loss ending below a tenth of the dashed line and the test loss below a fifth"
 fig, ax = plt.subplots(figsize=(7.5, 4.5))
 ax.plot(history["step"], history["train"], label="training loss")
 ax.plot(history["step"], history["test"], label="test loss")
@@ -537,34 +554,96 @@ plt.show()
 
 
 # %%
-def template_accuracy(train, test):
-    means = torch.stack([train[c_train == k].mean(dim=0) for k in range(K)])
-    return accuracy(-torch.cdist(test, means), c_test)
+def template_accuracy(train, labels_train, test, labels_test):
+    means = torch.stack([train[labels_train == k].mean(dim=0) for k in range(K)])
+    return accuracy(-torch.cdist(test, means), labels_test)
 
 
 raw_train = torch.tensor(Xi_train, dtype=torch.float32, device=DEVICE)
 raw_test = torch.tensor(Xi_test, dtype=torch.float32, device=DEVICE)
-acc_templates = template_accuracy(A_train, A_test)
-acc_templates_raw = template_accuracy(raw_train, raw_test)
+acc_templates = template_accuracy(A_train, c_train, A_test, c_test)
+acc_templates_raw = template_accuracy(raw_train, c_train, raw_test, c_test)
+print("on this split of the flowers:")
 print(f"majority class:                        {acc_majority:.3f}")
 print(f"nearest template, standardised inputs: {acc_templates:.3f}")
 print(f"nearest template, raw centimetres:     {acc_templates_raw:.3f}")
 print(f"softmax regression:                    {acc_scratch:.3f}")
+
+# %% [markdown]
+# On one split of 38 test flowers these numbers are noisy: a single flower moves an
+# accuracy by 2.6 points, and which flowers land in the test set is chance. Another seed
+# can reorder the two template classifiers, or put them within a flower of the softmax
+# regression. A claim about *methods* should not rest on one draw, so we repeat the whole
+# comparison on 30 random splits (each one standardised with its own training statistics
+# and trained from scratch, as above) and look at the average and the spread.
+
+
+# %%
+def fit_softmax_regression(inputs, labels, steps=STEPS, lr=LR):
+    """The from-scratch training loop above, without the bookkeeping."""
+    weights = torch.zeros(inputs.shape[1], K, device=DEVICE)
+    bias = torch.zeros(K, device=DEVICE)
+    targets = F.one_hot(labels, K).float()
+    for _ in range(steps):
+        grad_logits = (softmax(inputs @ weights + bias) - targets) / len(inputs)
+        weights -= lr * (inputs.T @ grad_logits)
+        bias -= lr * grad_logits.sum(dim=0)
+    return weights, bias
+
+
+def compare_on_split(split_seed):
+    """Test accuracy of softmax regression and of both template classifiers on one split."""
+    Xa, Xb, ya, yb = train_test_split(
+        iris.data, iris.target, test_size=0.25, random_state=split_seed, stratify=iris.target
+    )
+    mu, sd = Xa.mean(axis=0), Xa.std(axis=0)
+    ya, yb = torch.tensor(ya, device=DEVICE), torch.tensor(yb, device=DEVICE)
+    std_a, std_b, raw_a, raw_b = (
+        torch.tensor(v, dtype=torch.float32, device=DEVICE)
+        for v in ((Xa - mu) / sd, (Xb - mu) / sd, Xa, Xb)
+    )
+    weights, bias = fit_softmax_regression(std_a, ya)
+    return (
+        accuracy(std_b @ weights + bias, yb),
+        template_accuracy(std_a, ya, std_b, yb),
+        template_accuracy(raw_a, ya, raw_b, yb),
+    )
+
+
+SPLITS = 30
+results = np.array([compare_on_split(SEED * 100 + i) for i in range(SPLITS)])  # (SPLITS, 3)
+acc_mean = dict(zip(["softmax", "templates", "templates raw"], results.mean(axis=0), strict=True))
+print(f"test accuracy over {SPLITS} random splits: mean ± std (min to max)")
+for name, column in zip(
+    ["softmax regression", "template, standardised", "template, raw centimetres"],
+    results.T,
+    strict=True,
+):
+    print(
+        f"{name:>26}: {column.mean():.3f} ± {column.std():.3f} "
+        f"({column.min():.3f} to {column.max():.3f})"
+    )
+wins = int((results[:, 0] > results[:, 2]).sum())
+ties = int((results[:, 0] == results[:, 2]).sum())
+print(f"softmax regression beats the raw templates on {wins} splits and ties on {ties}")
 print(
-    f"softmax regression beats the majority baseline by {100 * (acc_scratch - acc_majority):.0f}"
-    f" points and the standardised templates by {100 * (acc_scratch - acc_templates):.0f}"
+    f"on average it beats the majority baseline by {100 * (acc_mean['softmax'] - acc_majority):.0f}"
+    f" points and the standardised templates by "
+    f"{100 * (acc_mean['softmax'] - acc_mean['templates']):.0f}"
 )
-assert acc_scratch - acc_majority > 0.6  # "more than 60 points"
-assert acc_scratch - acc_templates > 0.15  # "by more than 15 points"
-assert 0.85 < acc_templates_raw < acc_scratch  # raw units help the templates, not enough
-assert acc_templates < acc_templates_raw - 0.1
-assert 0.72 < acc_templates < 0.80 and 0.88 < acc_templates_raw < 0.95  # "76%", "92%"
+assert acc_mean["softmax"] - acc_majority > 0.6  # "more than 60 points"
+assert acc_mean["softmax"] - acc_mean["templates"] > 0.05  # "about ten points"
+assert acc_mean["templates raw"] - acc_mean["templates"] > 0.01  # raw units help the templates
+assert acc_mean["softmax"] > acc_mean["templates raw"]  # ... but not enough
+assert 0.93 < acc_mean["softmax"] < 0.99  # "about 96%"
+assert 0.78 < acc_mean["templates"] < 0.92 and 0.87 < acc_mean["templates raw"] < 0.97  # 85%, 92%
+
 spread = Xi_train.std(axis=0)  # in centimetres
 print(
     "spread of each raw measurement (cm):",
     {n: round(float(v), 2) for n, v in zip(FEATURES, spread, strict=True)},
 )
-assert spread.argmax() == 2 and spread[2] > 2 * np.delete(spread, 2).max()  # petal length
+assert spread.argmax() == 2 and spread[2] > 1.8 * np.delete(spread, 2).max()  # petal length
 
 # How well does each measurement alone separate the species? The spread of the three
 # species means divided by the typical spread within a species (larger: better).
@@ -572,15 +651,24 @@ means = torch.stack([A_train[c_train == k].mean(dim=0) for k in range(K)])
 within = torch.stack([A_train[c_train == k].var(dim=0) for k in range(K)]).mean(dim=0)
 separation = (means.var(dim=0) / within).cpu()
 print("separation:", {n: round(v, 1) for n, v in zip(FEATURES, separation.tolist(), strict=True)})
-assert separation[2:].min() > 3 * separation[:2].max()  # the petals separate far better
+petal_advantage = (separation[2:].min() / separation[:2].max()).item()
+print(
+    f"the weaker petal measurement separates {petal_advantage:.1f}x better than the better sepal one"
+)
+# At least twice as well. Compared on a log scale, where this ratio's spread between seeds
+# is even: it ranges from about 5 to 10.
+assert math.log2(petal_advantage) > 1
 
 # %% [markdown]
-# Softmax regression beats the majority baseline by more than 60 points, and the
-# templates built on the same standardised inputs by more than 15. Computed from the raw
-# centimetres instead, the templates do much better, though still worse than the trained
-# model. That difference is the lesson. A nearest-template rule gives every input the same
-# say in the distance, so its accuracy depends on the units you happened to measure in.
-# In centimetres, petal length has more than twice the spread of any other measurement,
+# Averaged over the splits, softmax regression is right about 96% of the time: more than
+# 60 points above the majority baseline and about ten above the templates built on the
+# same standardised inputs (about 85%). On a single split these gaps can shrink to a
+# flower or vanish (the minimum and maximum above show how far one split strays from the
+# average), which is why we averaged. Computed from the raw centimetres instead, the
+# templates do better (about 92%), though still worse than the trained model on average.
+# That difference is the lesson. A nearest-template rule gives every input the same say
+# in the distance, so its accuracy depends on the units you happened to measure in.
+# In centimetres, petal length has about twice the spread of any other measurement,
 # so it dominates the distance, and it happens to be one of the measurements that tell
 # the species apart. Standardised, the two sepal measurements get as much say as the
 # petals, although, as the separation scores printed above show, they tell the species
@@ -605,27 +693,30 @@ plt.show()
 
 petal_share = W_cpu[2:].abs().sum() / W_cpu.abs().sum()
 print(f"share of the total weight magnitude on the two petal measurements: {petal_share:.2f}")
-assert petal_share > 2 / 3  # "more than two thirds"
-assert all(W_cpu[:, k].abs().argmax().item() >= 2 for k in range(K))  # a petal feature leads
+assert 0.6 < petal_share < 0.8  # "about 70%"
+assert all(W_cpu[:, k].abs().argmax().item() in (2, 3) for k in (0, 2))  # a petal feature leads
 
 # %% [markdown]
-# Each species' strongest weight is on a petal measurement, and the two petal columns
-# carry more than two thirds of the total weight: the trained model has found by itself
+# The two petal columns carry about 70% of the total weight, and the strongest weights of
+# setosa and virginica are on petal measurements (versicolor, the species in between,
+# leans on a sepal measurement on some splits): the trained model has found by itself
 # what the raw-centimetre templates got by luck of the units.
 #
 # ## Summary
 #
 # - Gradient descent: compute the gradient, step against it, repeat. On the regression it
-#   reached the exact least-squares weights and cut the baseline's error by about a third.
+#   reached the exact least-squares weights and cut the baseline's error by a third to
+#   three fifths, depending on the split.
 # - The learning rate must stay below $2/\lambda_{\max}$ of the loss's curvature; the
 #   condition number decides how slow the tail is; standardising inputs helps.
 # - Softmax turns scores into probabilities; subtracting the maximum and working with
 #   log-sum-exp keeps it finite for any logits.
 # - Cross-entropy is $-\log p_{\text{true}}$; its gradient with respect to the logits is
 #   $(p - Y)/N$. A model that knows nothing pays $\log K$.
-# - A from-scratch softmax regression reproduced PyTorch's weights and reached about 97%
-#   on iris, against about a third for the majority baseline and 76% for nearest templates
-#   on the same inputs. The next lesson looks at what its probabilities mean.
+# - A from-scratch softmax regression reproduced PyTorch's weights and reached about 96%
+#   on iris, averaged over 30 random splits, against about a third for the majority
+#   baseline and about 85% for nearest templates on the same inputs; on a single split of
+#   38 flowers such numbers move by several points. The next lesson looks at what its probabilities mean.
 #
 # ## Questions
 #
@@ -637,15 +728,15 @@ assert all(W_cpu[:, k].abs().argmax().item() >= 2 for k in range(K))  # a petal 
 #    would leak them into the prediction and make the baseline look better than anything
 #    we could deploy; the comparison with the linear model would no longer be fair.
 #
-# 2. Gradient descent diverged at a learning rate of 0.25 but not at 0.2. Explain the
+# 2. Gradient descent diverged at a learning rate of 0.3 but not at 0.2. Explain the
 #    threshold using the eigenvalues of the Hessian.
 #
 #    Answer: along an eigenvector with curvature $\lambda$ one step multiplies the error
 #    by $1 - \eta\lambda$, which shrinks it only while $|1 - \eta\lambda| < 1$, that is
-#    $\eta < 2/\lambda$. The largest eigenvalue of $\frac{2}{N}X^\top X$ was about 8.3,
-#    so the threshold is $2/8.3 \approx 0.24$: 0.2 is below it, and at 0.25 the error
-#    along the steepest direction grows by a factor $|1 - 0.25 \cdot 8.3| \approx 1.07$
-#    per step.
+#    $\eta < 2/\lambda$. The largest eigenvalue of $\frac{2}{N}X^\top X$ was about 8
+#    (between 7.8 and 8.3 on the splits we tried), so the threshold is about
+#    $2/8 = 0.25$: 0.2 is below it, and at 0.3 the error along the steepest direction
+#    grows by a factor $|1 - 0.3 \cdot 8| \approx 1.4$ per step.
 #
 # 3. Show that $\operatorname{softmax}(z + c) = \operatorname{softmax}(z)$ for any
 #    constant $c$. Why does that make the stable version possible?
@@ -685,10 +776,11 @@ assert all(W_cpu[:, k].abs().argmax().item() >= 2 for k in range(K))  # a petal 
 #    form. Why does the trained one do better?
 #
 #    Answer: the templates' weights are fixed by averaging, which gives every input an
-#    equal say in the distance, so their accuracy depends on the units: 76% on the
-#    standardised measurements, 92% in centimetres. Softmax regression chooses the weights
-#    to minimise a loss on the training data, so it learns how much each measurement
-#    matters (mostly the petals) and reached 97% on the same standardised inputs.
+#    equal say in the distance, so their accuracy depends on the units: about 85% on the
+#    standardised measurements, about 92% in centimetres, averaged over 30 splits.
+#    Softmax regression chooses the weights to minimise a loss on the training data, so it
+#    learns how much each measurement matters (mostly the petals) and reached about 96% on
+#    the same standardised inputs.
 #
 # ## Further research
 #
