@@ -43,6 +43,7 @@
 import importlib
 import inspect
 import math
+import os
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -50,8 +51,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-torch.manual_seed(0)
-rng = np.random.default_rng(0)
+SEED = int(os.environ.get("TDL_SEED", "0"))  # any seed: the claims below hold for every one tried
+torch.manual_seed(SEED)
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.set_num_threads(1)  # a small recurrent net: one CPU thread is fastest and steadiest
 print("device:", DEVICE)
@@ -143,7 +144,7 @@ train_t = torch.tensor(train_ids, device=DEVICE)
 valid_t = torch.tensor(valid_ids, device=DEVICE)
 SEQ_LEN, BATCH, STEPS = 32, 64, 300
 offsets = torch.arange(SEQ_LEN + 1, device=DEVICE)
-batch_gen = torch.Generator(device=DEVICE).manual_seed(0)
+batch_gen = torch.Generator(device=DEVICE).manual_seed(SEED)
 
 
 def valid_perplexity(model, ids):
@@ -153,7 +154,7 @@ def valid_perplexity(model, ids):
         return math.exp(F.cross_entropy(logits[0], ids[1:]).item())
 
 
-torch.manual_seed(0)
+torch.manual_seed(SEED)
 model = CharGRU(V).to(DEVICE)
 optimizer = torch.optim.Adam(model.parameters(), lr=6e-3)
 losses, checkpoints = [], []
@@ -183,7 +184,7 @@ assert gru_ppl < 8
 
 
 # %%
-def sample(model, prompt, length=400, temperature=0.8, seed=0):
+def sample(model, prompt, length=400, temperature=0.8, seed=SEED):
     """Continue `prompt` one character at a time, feeding each choice back in."""
     gen = torch.Generator(device=DEVICE).manual_seed(seed)
     ids = torch.tensor(encode(prompt), device=DEVICE)[None]
@@ -314,7 +315,8 @@ end_train_ppl = math.exp(np.mean(losses[-20:]))
 print(f"last 20 training batches: perplexity {end_train_ppl:.2f}; validation {gru_ppl:.2f}")
 assert all(np.exp(smooth[-1]) < baselines[name] for name in passes)
 assert passes["unigram"] < 50 and passes["bigram"] < 100 and 150 <= passes["trigram"] <= 260
-assert abs(math.log(end_train_ppl / gru_ppl)) < 0.1  # training and validation agree
+# Training and validation agree to within about 15% (20 batches are a noisy sample).
+assert abs(math.log(end_train_ppl / gru_ppl)) < 0.15
 
 # %% [markdown]
 # The ranking tells a story about **context**. The unigram model, which uses none, faces
@@ -419,8 +421,10 @@ for name, bits in [("bigram", bigram_bits), ("GRU", gru_bits)]:
         f"{bits[~word_start].mean():.2f} elsewhere"
     )
     assert bits[word_start].mean() > 1.5 * bits[~word_start].mean()
+near_zero = int((gru_bits[~word_start] < 0.25).sum())
+print(f"characters inside words that cost the GRU under a quarter of a bit: {near_zero}")
 assert (gru_bits[word_start] > bigram_bits[word_start]).any()  # at some starts, the GRU is worse
-assert (gru_bits[~word_start] < 0.25).sum() >= 5  # and near zero inside some common words
+assert near_zero >= 4  # and near zero inside some common words
 
 with torch.no_grad():
     logits, _ = model(torch.tensor(encode("Return "), device=DEVICE)[None])
@@ -430,9 +434,12 @@ guesses = [
 ]
 print("after 'Return ' the GRU expects:", ", ".join(guesses))
 top_chars = [vocab[i] for i in top.indices.tolist()]
-assert top_chars[0] == "t" and all(c.islower() for c in top_chars)
+assert "t" in top_chars and all(c.islower() for c in top_chars)
 if snippet.startswith("Return T"):  # a capital after "Return " costs the confident GRU dearly
-    assert gru_bits[6] > bigram_bits[6] and gru_bits[6] > 8
+    print(
+        f"the 'T' of 'True' costs the GRU {gru_bits[6]:.1f} bits, the bigram {bigram_bits[6]:.1f}"
+    )
+    assert gru_bits[6] > 5  # it gave the "T" less than a 1-in-32 chance
 
 # %% [markdown]
 # The pattern is typical. Both models are most surprised at the **start of a word**, where
@@ -440,8 +447,10 @@ if snippet.startswith("Return T"):  # a capital after "Return " costs the confid
 # one character says little about the next. The GRU, having read the first letters of a
 # word, often knows how it ends: its bars collapse towards zero in the middle and at the
 # end of common words. At some word starts the GRU is even *more* surprised than the
-# bigram. After "Return " the GRU bets on lower-case letters, "t" above all (as in "the";
-# its top guesses are printed under the chart), so a capital "T" costs it dearly. A model
+# bigram. After "Return " the GRU bets on lower-case letters, "t" among its favourites (as
+# in "the"; its top guesses are printed under the chart, and their order changes with the
+# seed), so a capital "T" costs it dearly: more than five bits, often more than the
+# bigram pays there (both figures are printed under the chart). A model
 # that is confident pays more when it is wrong, while the bigram, never confident, loses
 # less. On average the GRU
 # still wins clearly. What remains hard for both is choosing *which* word comes next.
@@ -457,7 +466,7 @@ if snippet.startswith("Return T"):  # a capital after "Return " costs the confid
 # %%
 for temperature in [0.3, 1.0, 1.5]:
     print(f"--- temperature {temperature} ---")
-    print(sample(model, "If the ", length=200, temperature=temperature, seed=1))
+    print(sample(model, "If the ", length=200, temperature=temperature, seed=SEED + 1))
     print()
 
 # %% [markdown]
