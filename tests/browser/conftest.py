@@ -12,6 +12,8 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -55,34 +57,42 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 ENGINES = ("mkdocs", "zensical")
 
 
-@pytest.fixture(scope="session", params=ENGINES)
-def server(request, tmp_path_factory):
-    """A real HTTP server on a free loopback port for the real site, built by each engine
-    for that address (Material's instant navigation only takes over links its sitemap
-    lists, and the sitemap holds site_url's host and port)."""
-    engine = request.param
-    site_dir = tmp_path_factory.mktemp(f"browser-site-{engine}") / "site"
+@contextmanager
+def served_site(project: Path, engine: str, site_dir: Path, *extra: str) -> Iterator[str]:
+    """Build ``project`` with ``engine`` into ``site_dir`` for a free loopback address and
+    serve it there; yields the base URL (Material's instant navigation only takes over links
+    its sitemap lists, and the sitemap holds site_url's host and port)."""
     handler = functools.partial(_QuietHandler, directory=str(site_dir))
     httpd = ThreadingHTTPServer((LOCAL_HOST, 0), handler)
     base_url = f"http://{LOCAL_HOST}:{httpd.server_address[1]}/"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = ["-m", "build_tools", "build", "--engine", engine, "--site-url", base_url]
+    try:
+        done = subprocess.run(
+            [sys.executable, *command, "--site-dir", str(site_dir), *extra],
+            cwd=project,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"},
+            capture_output=True,
+            text=True,
+            timeout=1200,
+        )
+        assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        yield base_url
+        httpd.shutdown()
+    finally:
+        httpd.server_close()
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def server(request, tmp_path_factory):
+    """The real site, built by each engine and served on a free loopback port."""
+    engine = request.param
+    site_dir = tmp_path_factory.mktemp(f"browser-site-{engine}") / "site"
     # A tree of its own: another worker may be building the real site at the same time.
     tree = site_dir.parent / "tree"
-    command = ["-m", "build_tools", "build", "--engine", engine, "--tree", str(tree)]
-    done = subprocess.run(
-        [sys.executable, *command, "--site-url", base_url, "--site-dir", str(site_dir)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield base_url, site_dir, engine
-    httpd.shutdown()
-    httpd.server_close()
+    with served_site(ROOT, engine, site_dir, "--tree", str(tree)) as base_url:
+        yield base_url, site_dir, engine
 
 
 @pytest.fixture(scope="session")

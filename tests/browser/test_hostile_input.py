@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ENGINES, PlaywrightTimeout, new_tab
+from tests.browser.conftest import ENGINES, PlaywrightTimeout, new_tab, served_site
 from tests.browser.conftest import site_pages as html_pages
 from tests.browser.search import close_search, search
-from tests.browser.small_site import served_site
 from tests.conftest import ROOT, STAGES_YAML, teaching_cell, write_project
 
 pytestmark = pytest.mark.browser
@@ -146,7 +145,8 @@ def project(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module", params=ENGINES)
 def hostile_site(request, project):
     """The hostile project built by one engine for, and served at, a loopback address."""
-    with served_site(project, request.param) as (base_url, site_dir):
+    site_dir = project / f"site-{request.param}"
+    with served_site(project, request.param, site_dir) as base_url:
         yield request.param, base_url, site_dir
 
 

@@ -15,8 +15,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import ENGINES, new_tab, text_starting
-from tests.browser.small_site import served_site
+from tests.browser.conftest import ENGINES, new_tab, served_site, text_starting
 from tests.browser.test_progress import import_file, stored_text
 from tests.conftest import ROOT, catalog_yaml, write_project
 from tests.notebooks.conftest import write_lesson
@@ -58,7 +57,7 @@ def site(request, tmp_path_factory):
     write_project(root, (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), catalog_yaml())
     write_lesson(root, "01-first")
     write_lesson(root, "02-second")
-    with served_site(root, request.param) as (base_url, _site_dir):
+    with served_site(root, request.param, root / "site") as base_url:
         yield request.param, base_url
 
 
