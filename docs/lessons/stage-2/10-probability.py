@@ -40,6 +40,7 @@
 
 # %%
 import math
+import os
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -49,8 +50,8 @@ from sklearn.model_selection import train_test_split
 from torch import nn
 from torch.nn import functional as F
 
-torch.manual_seed(0)
-rng = np.random.default_rng(0)
+SEED = int(os.environ.get("TDL_SEED", "0"))  # any seed: the claims below hold for every one tried
+torch.manual_seed(SEED)
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.set_num_threads(1)  # a small network: one CPU thread is fastest and steadiest
 print("device:", DEVICE)
@@ -76,13 +77,13 @@ X, y = make_classification(
     weights=[0.4, 0.3, 0.2, 0.1],
     flip_y=0.05,
     class_sep=1.0,
-    random_state=0,
+    random_state=SEED,
 )
 X_train, X_rest, y_train, y_rest = train_test_split(
-    X, y, train_size=2000, random_state=0, stratify=y
+    X, y, train_size=2000, random_state=SEED, stratify=y
 )
 X_val, X_test, y_val, y_test = train_test_split(
-    X_rest, y_rest, train_size=3000, random_state=0, stratify=y_rest
+    X_rest, y_rest, train_size=3000, random_state=SEED, stratify=y_rest
 )
 mean, std = X_train.mean(axis=0), X_train.std(axis=0)  # standardise with training statistics
 
@@ -109,12 +110,12 @@ print(f"train {len(ytr)}, validation {len(yva)}, test {len(yte)}")
 # 50 steps we record the test accuracy and the test loss, for later.
 
 # %%
-torch.manual_seed(0)
+torch.manual_seed(SEED)
 model = nn.Sequential(
     nn.Linear(20, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, K)
 ).to(DEVICE)  # fmt: skip
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-batches = torch.Generator().manual_seed(0)
+batches = torch.Generator().manual_seed(SEED)
 history = []  # (step, train loss, test loss, test accuracy)
 for step in range(1, 1501):
     batch = torch.randint(0, len(Xtr), (128,), generator=batches).to(DEVICE)
@@ -143,15 +144,15 @@ majority_acc = (yte == int(np.bincount(y_train).argmax())).float().mean().item()
 mean_conf = confidence.mean().item()
 print(f"test accuracy {test_acc:.1%} (always guessing the largest class: {majority_acc:.1%})")
 print(f"average confidence in its own answers: {mean_conf:.1%}")
-assert 0.7 < test_acc < 0.82 and majority_acc < 0.45
-assert mean_conf > 0.9 and mean_conf > test_acc + 0.1
+assert 0.7 < test_acc < 0.87 and majority_acc < 0.45
+assert mean_conf > 0.9 and mean_conf > test_acc + 0.05
 
 # %% [markdown]
-# The network is right about three times in four, far better than the 40 % of always
-# guessing the largest class. But its average confidence is over 90 %: it claims to be
-# right more than nine times in ten while it is wrong one time in four. Anyone who acted
-# on those probabilities, say by trusting every answer given with more than 90 %
-# confidence, would be misled.
+# The network is right about three times in four (a little more with some seeds), far
+# better than the 40 % of always guessing the largest class. But its average confidence
+# is over 90 %: it claims to be right more than nine times in ten while it is wrong about
+# one time in four or five. Anyone who acted on those probabilities, say by trusting every
+# answer given with more than 90 % confidence, would be misled.
 #
 # The repair is to divide every logit by one number, $T$, chosen on the validation set.
 # Here is its effect, before we explain it:
@@ -164,9 +165,9 @@ scaled_conf, scaled_pred = (logits_test / T_grid).softmax(dim=1).max(dim=1)
 scaled_acc = (scaled_pred == yte).float().mean().item()
 print(f"temperature chosen on the validation set: T = {T_grid:.2f}")
 print(f"test accuracy {scaled_acc:.1%}, average confidence {scaled_conf.mean().item():.1%}")
-assert 2.5 < T_grid < 6
+assert 2 < T_grid < 6
 assert scaled_acc == test_acc
-assert abs(scaled_conf.mean().item() - scaled_acc) < 0.05
+assert abs(scaled_conf.mean().item() - scaled_acc) < 0.06
 
 # %% [markdown]
 # Same answers, same accuracy, and now an average confidence close to how often the
@@ -184,8 +185,11 @@ assert abs(scaled_conf.mean().item() - scaled_acc) < 0.05
 #
 # $$L(p) = p^{k} (1 - p)^{n - k}.$$
 #
-# A product of 569 numbers below 1 is tiny (for $p = 0.5$ it is $2^{-569} \approx
-# 10^{-171}$), so we work with its logarithm, the **log-likelihood**
+# A product of 569 numbers below 1 is tiny: for $p = 0.5$ it is $2^{-569} \approx
+# 10^{-171}$. A 64-bit float can still hold that (its smallest positive value is about
+# $5 \times 10^{-324}$), but the 32-bit floats that networks compute in cannot (below about
+# $10^{-45}$ they give exactly zero), and a data set twice as large would underflow
+# 64-bit floats too. So we work with its logarithm, the **log-likelihood**
 # $\ell(p) = k \log p + (n - k) \log(1 - p)$, and usually with its average per example.
 # The *maximum-likelihood estimate* is the $p$ that makes $\ell$ largest.
 
@@ -194,6 +198,12 @@ labels_bc = load_breast_cancer().target  # 0 = malignant, 1 = benign
 n, k = len(labels_bc), int(labels_bc.sum())
 print(f"likelihood at p = 0.5: 2^-{n} = 10^{-n * math.log10(2):.1f}")
 assert (n, k) == (569, 357) and round(n * math.log10(2)) == 171
+in_float64 = torch.tensor(0.5, dtype=torch.float64).pow(n).item()
+in_float32 = torch.tensor(0.5, dtype=torch.float32).pow(n).item()
+twice_as_many = torch.tensor(0.5, dtype=torch.float64).pow(2 * n).item()
+print(f"2^-{n} in float64: {in_float64:.3g}, in float32: {in_float32}")
+print(f"2^-{2 * n} in float64: {twice_as_many}")
+assert in_float64 > 0 and in_float32 == 0 and twice_as_many == 0
 p_grid = np.linspace(0.001, 0.999, 999)
 avg_loglik = (k * np.log(p_grid) + (n - k) * np.log(1 - p_grid)) / n
 p_best = p_grid[avg_loglik.argmax()]
@@ -330,13 +340,16 @@ print(f"baselines: uniform {math.log(K):.4f}, class frequencies {freq_nll:.4f}")
 print(f"network after dividing the logits by T = {T_grid:.2f}: {nll_scaled:.4f}")
 assert abs(nll_hand - nll_torch) < 1e-4
 assert 1.25 < freq_nll < 1.33
-assert nll_torch > freq_nll
+print(f"the network's test loss minus the baseline's: {nll_torch - freq_nll:+.3f} nats")
+assert abs(nll_torch - freq_nll) < 0.5  # about as good as ignoring the inputs
 assert nll_scaled < freq_nll - 0.4
 
 # %% [markdown]
-# A surprise: measured by likelihood, our network, right 75 % of the time, is *worse*
-# than the baseline that ignores the inputs and always predicts the class frequencies.
-# The reason is the logarithm. A right answer given with probability 0.99 costs
+# A surprise: measured by likelihood, our network, right about three times in four, is
+# hardly better than the baseline that ignores the inputs and always predicts the class
+# frequencies, right only 40 % of the time. Depending on the seed it comes out a little
+# better or a little worse (the printed difference), never by much, although its accuracy
+# is almost twice the baseline's. The reason is the logarithm. A right answer given with probability 0.99 costs
 # $-\log 0.99 \approx 0.01$; a wrong answer that leaves the true class only 0.001 costs
 # $-\log 0.001 \approx 6.9$, as much as seven hundred confident right answers. A few
 # confident mistakes dominate the average:
@@ -356,7 +369,7 @@ assert share > 0.6
 # cheapest way to lower the training loss further is to make all logits *bigger*, which
 # makes every answer more confident, the wrong ones on the test set included.
 
-# %% alt=["Training and test loss against training step from 50 to 1500: the training loss falls towards zero while the test loss reaches its minimum of about 0.7 near step 200 and then climbs to about 1.4, above the class-frequency baseline", "Test accuracy against training step: it rises quickly to about 75 percent and then stays nearly flat"]
+# %% alt=["Training and test loss against training step from 50 to 1500: the training loss falls towards zero while the test loss reaches its minimum of about 0.6 to 0.7 between steps 200 and 300 and then climbs to about twice that, close to the class-frequency baseline", "Test accuracy against training step: it rises quickly to about 75 to 80 percent and then stays nearly flat"]
 steps, train_loss, test_loss, test_accs = map(np.array, zip(*history, strict=True))
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
 axes[0].plot(steps, train_loss, label="training loss")
@@ -374,7 +387,8 @@ plt.show()
 best = test_loss.argmin()
 print(f"lowest test loss {test_loss[best]:.3f} at step {steps[best]}; final {test_loss[-1]:.3f}")
 print(f"test accuracy at that step {test_accs[best]:.1%}, at the end {test_accs[-1]:.1%}")
-assert steps[best] <= 600 and 0.6 < test_loss[best] < 0.8 and test_loss[-1] > 1.2
+assert steps[best] <= 600 and 0.45 < test_loss[best] < 0.85
+assert test_loss[-1] > 1.5 * test_loss[best]  # "about twice its lowest value"
 assert abs(test_accs[-1] - test_accs[best]) < 0.04
 
 # %% [markdown]
@@ -493,12 +507,12 @@ for b in range(BINS):
         print(f"{b / BINS:.1f}+  {share[b]:6.1%}    {mean_conf_b[b]:6.1%}    {acc[b]:6.1%}")
 print(f"ECE before temperature scaling: {ece_before:.3f}")
 print(f"share of test predictions made with over 90% confidence: {share[-1]:.0%}")
-assert ece_before > 0.12 and share[-1] > 0.6 and 0.75 < acc[-1] < 0.88
+assert 0.09 < ece_before < 0.25 and share[-1] > 0.6 and 0.75 < acc[-1] < 0.92
 
 # %% [markdown]
 # Most predictions sit in the top bin, claiming 90-100 % confidence, yet in that bin the
 # network is right only about four times in five. Its ECE means that, on average, its
-# stated confidence is off by well over ten percentage points.
+# stated confidence is off by about fifteen percentage points.
 #
 # The class-frequency baseline shows that calibration alone is not the goal. It predicts
 # class 0 for everybody with confidence 0.4 and is right 40 % of the time, so it is
@@ -516,12 +530,12 @@ assert ece_freq < 0.01
 #
 # - [x] A weather forecaster whose "30 % chance of rain" days are followed by rain on
 #   about 30 % of them.
-# - [ ] A classifier that is right 75 % of the time and gives 93 % confidence on average.
+# - [ ] A classifier that is right 78 % of the time and gives 93 % confidence on average.
 # - [x] A classifier that always predicts the class frequencies.
 #
 # Why: calibration only asks that stated confidence matches the observed frequency. The
 # forecaster and the frequency baseline both do that (the baseline is useless, but
-# honest); our untreated network claims 93 % and delivers 75 %.
+# honest); our untreated network claims over 90 % and delivers less than 80 %.
 #
 # ### Temperature scaling
 #
@@ -586,11 +600,11 @@ print(
     f"test loss:     before {nll_torch:.3f}, after {nll_after:.3f} (class frequencies {freq_nll:.3f})"
 )
 assert after_acc == test_acc
-assert 0.1 < ece_after / ece_before < 0.33 and ece_after < 0.06
+assert 0.05 < ece_after / ece_before < 0.45 and ece_after < 0.06
 assert 0.35 < nll_after / nll_torch < 0.65 and nll_after < freq_nll - 0.4
 
 # %% [markdown]
-# On the test set the ECE falls to about a fifth of its value, the loss is roughly halved
+# On the test set the ECE falls to about a quarter of its value, the loss is roughly halved
 # and now far below the class-frequency baseline, and the accuracy is *exactly* the same,
 # because no answer changed. One number, fitted on data the network never trained on,
 # turned an overconfident classifier into one whose probabilities can be used.
@@ -607,21 +621,23 @@ assert 0.35 < nll_after / nll_torch < 0.65 and nll_after < freq_nll - 0.4
 #   `F.binary_cross_entropy` and `F.cross_entropy` to the fifth decimal: cross-entropy
 #   *is* the negative log-likelihood.
 # - The class frequencies are the baseline for a classifier's loss. Our overtrained
-#   network, right about 75 % of the time, still lost to that baseline on likelihood,
-#   because a few confident mistakes dominate the average.
+#   network, right about three times in four, was on likelihood hardly better than that
+#   baseline, and on some seeds worse, because a few confident mistakes dominate the
+#   average.
 # - Dividing logits by a temperature sharpens ($T < 1$) or flattens ($T > 1$) the softmax
 #   and raises its entropy from 0 towards $\log K$, without changing the winning class.
 # - A reliability diagram and the expected calibration error showed the network claiming
-#   over 90 % confidence while being right about 75 % of the time. A temperature fitted on
-#   the validation set cut the test ECE to about a fifth and kept every answer.
+#   over 90 % confidence while being right less than 80 % of the time. A temperature fitted
+#   on the validation set cut the test ECE to about a quarter and kept every answer.
 #
 # ## Questions
 #
 # 1. Why do we maximise the *log*-likelihood rather than the likelihood itself?
 #
 #    Answer: The logarithm is increasing, so both have the same maximum, but the
-#    likelihood of many examples is a product of many numbers below 1 and underflows
-#    (about $10^{-171}$ for 569 coin-like labels at $p = 0.5$), while the log turns the
+#    likelihood of many examples is a product of many numbers below 1 and soon underflows
+#    to zero: about $10^{-171}$ for 569 coin-like labels at $p = 0.5$ is already zero in
+#    float32, and twice as many labels give zero in float64 too. The log turns the
 #    product into a sum of ordinary numbers, one per example, that is easy to
 #    differentiate and to average over mini-batches.
 #
@@ -641,8 +657,8 @@ assert 0.35 < nll_after / nll_torch < 0.65 and nll_after < freq_nll - 0.4
 #    the best loss achievable without inputs, so a model that does not beat it has learned
 #    nothing from the inputs; $\log K$ is beaten by merely counting the classes.
 #
-# 4. Our network had 75 % test accuracy and yet a worse test loss than the
-#    class-frequency baseline. How is that possible?
+# 4. Our network was right about three times in four, the class-frequency baseline only
+#    40 % of the time, and yet their test losses were about the same. How is that possible?
 #
 #    Answer: Accuracy only counts whether the top class is right; the loss charges
 #    $-\log p$ for the probability given to the true class. The network gave nearly all
