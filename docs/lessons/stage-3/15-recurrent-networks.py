@@ -556,11 +556,12 @@ assert 1 < ratios.mean() < 2  # behind the GRU on average, but not far behind
 # %% [markdown]
 # On average the plain RNN's error is higher than the GRU's, by about a quarter in the
 # runs we tried, while single seeds ranged from about a tenth to more than a half: one
-# pair of runs would have been a weak basis for ranking the two. Where does the difference come from? One way to look
-# is to ask how strongly the final prediction depends on each earlier input, measured by
-# the gradient $\lvert\partial \hat y_T / \partial x_t\rvert$, averaged over test
-# sequences. For a model to use old information, that gradient must not vanish; the same
-# gradient is what carries the training signal back in time.
+# pair of runs would have been a weak basis for ranking the two. Where does the
+# difference come from? One way to look is to ask how strongly the final prediction
+# depends on each earlier input, measured by the gradient
+# $\lvert\partial \hat y_T / \partial x_t\rvert$, averaged over test sequences. For a
+# model to use old information, that gradient must not vanish; the same gradient is what
+# carries the training signal back in time.
 
 
 # %%
