@@ -42,10 +42,12 @@
 # The images come from scikit-learn's bundled digits data set (1,797 images of 8×8 pixels),
 # a small cousin of the famous MNIST collection, so nothing is downloaded.
 #
-# **Runtime:** about 10 s on a laptop CPU (most of it importing libraries); a GPU is used
-# when one is available, but it is not needed.
+# **Runtime:** about 15 s on a laptop CPU; a GPU is used when one is available, but it is
+# not needed.
 
 # %%
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -55,8 +57,8 @@ from sklearn.model_selection import train_test_split
 from torch import nn
 from torch.nn import functional as F
 
-torch.manual_seed(0)
-rng = np.random.default_rng(0)
+SEED = int(os.environ.get("TDL_SEED", "0"))  # any seed: the claims below hold for every one tried
+torch.manual_seed(SEED)
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 torch.set_num_threads(1)  # the models are tiny: one CPU thread is fastest and steadiest
 print("device:", DEVICE)
@@ -77,12 +79,12 @@ is_3_or_7 = (digits.target == 3) | (digits.target == 7)
 images = digits.data[is_3_or_7].astype(np.float32) / 16.0  # grey levels 0..16 -> 0..1
 labels = (digits.target[is_3_or_7] == 7).astype(np.int64)  # 0 means "3", 1 means "7"
 X_train, X_test, y_train, y_test = train_test_split(
-    images, labels, test_size=0.5, random_state=0, stratify=labels
+    images, labels, test_size=0.5, random_state=SEED, stratify=labels
 )
 xb, yb = torch.tensor(X_train, device=DEVICE), torch.tensor(y_train, device=DEVICE)
 xt, yt = torch.tensor(X_test, device=DEVICE), torch.tensor(y_test, device=DEVICE)
 
-torch.manual_seed(0)
+torch.manual_seed(SEED)
 model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 2)).to(DEVICE)
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
 for _ in range(100):
@@ -97,12 +99,14 @@ net_acc = (net_pred == yt).float().mean().item()
 print(f"training images: {len(X_train)}, test images: {len(X_test)}")
 print(f"network accuracy on unseen 3s and 7s: {net_acc:.1%}")
 assert digits.data.shape == (1797, 64) and len(X_train) == len(X_test) == 181
-assert net_acc > 0.98
+assert net_acc > 0.97
 
 # %% [markdown]
 # The network is right on about 99 of every 100 digits it has never seen, after 100 small
-# adjustments of its weights. That is the whole game: data, a model, a loss that says how
-# wrong the model is, and an optimiser that makes it less wrong.
+# adjustments of its weights (the exact count depends on which images the random split put
+# in the test set: with 181 test images, each one is worth more than half a point). That
+# is the whole game: data, a model, a loss that says how wrong the model is, and an
+# optimiser that makes it less wrong.
 #
 # But is 99% *good*? That question has no answer yet. If 3s and 7s were so different that
 # any rule of thumb could separate them, 99% would be unremarkable; if they were hard to
@@ -115,8 +119,13 @@ assert net_acc > 0.98
 #
 # Always look at your data before modelling it. Each image is 8×8 pixels, stored as a row
 # of 64 numbers; reshaping the row back into a square makes it an image again. These
-# digits were scanned from forms filled in by a few dozen people, then shrunk down, so
-# they are blocky and much coarser than what you would see on a phone screen.
+# digits were scanned from forms filled in by just 13 people, then shrunk down, so they
+# are blocky and much coarser than what you would see on a phone screen. Thirteen writers
+# also means that our random split puts every writer's hand in both the training and the
+# test images: the test accuracy measures how well a model reads people it has already
+# seen, and it would be lower on a fourteenth writer. The data does not record who wrote
+# each image, so we cannot keep whole writers out of training; the data ethics page of
+# this stage comes back to this.
 
 # %% alt="Two rows of eight blocky 8-by-8 grey images from the training set, 3s on top and 7s below: the digits are readable but coarse, and the 7s vary in slant and some carry a crossbar"
 fig, axes = plt.subplots(2, 8, figsize=(8, 2.3))
@@ -169,17 +178,70 @@ baseline_errors = int((baseline_pred != y_test).sum())
 net_errors = int((net_pred.cpu().numpy() != y_test).sum())
 print(f"baseline accuracy: {baseline_acc:.1%}  ({baseline_errors} mistakes in {len(y_test)})")
 print(f"network accuracy:  {net_acc:.1%}  ({net_errors} mistakes in {len(y_test)})")
-assert 0.96 < baseline_acc < 0.98  # the baseline is a real competitor, not a straw man
-assert baseline_errors >= 2 * max(net_errors, 1)  # at most half the baseline's mistakes
+assert baseline_acc > 0.93  # the baseline is a real competitor, not a straw man
 
 # %% [markdown]
 # The baseline is right about 97% of the time. That is the first lesson of this lesson:
 # **telling 3s from 7s is easy**, and most of our network's 99% comes from the problem
-# rather than from the network. What the network adds is the last two percent or so: on
-# the same 181 test images the baseline makes 5 mistakes and the network at most half as
-# many, which in terms of error rate is at least twice as good. Had we skipped the
-# baseline, we could easily have believed the network did something remarkable, when on
-# this task pixel averaging is already remarkable.
+# rather than from the network. What the network adds is the last two percent or so.
+#
+# But look at the counts: a handful of mistakes for the baseline, one or two for the
+# network. At that size, chance decides a lot. Another random split of the same images
+# moves each count up or down by a few, and on some splits the two come out level. One
+# split cannot tell us how the two *methods* compare; many splits can. So we repeat the
+# whole experiment (split, ideal images, network trained from a fresh start) on 30
+# different random splits, which takes a few seconds.
+
+
+# %%
+def three_vs_seven(seed):
+    """One split: the mistakes of baseline and network, the network's mistakes among the
+    baseline's, and how many of the baseline's mistakes were 7s."""
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        images, labels, test_size=0.5, random_state=seed, stratify=labels
+    )
+    m3, m7 = X_tr[y_tr == 0].mean(axis=0), X_tr[y_tr == 1].mean(axis=0)
+    base_wrong = (distance_to(m7, X_te) < distance_to(m3, X_te)).astype(np.int64) != y_te
+    torch.manual_seed(seed)
+    net = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 2)).to(DEVICE)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-2)
+    x_tr, t_tr = torch.tensor(X_tr, device=DEVICE), torch.tensor(y_tr, device=DEVICE)
+    for _ in range(100):
+        loss = F.cross_entropy(net(x_tr), t_tr)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    with torch.no_grad():
+        net_wrong = net(torch.tensor(X_te, device=DEVICE)).argmax(dim=1).cpu().numpy() != y_te
+    return base_wrong.sum(), net_wrong.sum(), net_wrong[base_wrong].sum(), y_te[base_wrong].sum()
+
+
+splits = np.array([three_vs_seven(SEED * 100 + i) for i in range(30)])  # 30 fresh splits
+base_counts, net_counts = splits[:, 0], splits[:, 1]
+rescued = 1 - splits[:, 2].sum() / base_counts.sum()  # baseline mistakes the network got right
+for name, c in [("baseline", base_counts), ("network", net_counts)]:
+    print(
+        f"{name:>8} mistakes per 181 test images: mean {c.mean():.1f} ± {c.std():.1f}, "
+        f"from {c.min()} to {c.max()}"
+    )
+print(
+    f"the network made fewer mistakes on {(net_counts < base_counts).sum()} of 30 splits, "
+    f"as many on {(net_counts == base_counts).sum()}, more on {(net_counts > base_counts).sum()}"
+)
+print(f"of all the baseline's mistakes, the network got {rescued:.0%} right")
+print(f"7s among the baseline's mistakes, over all 30 splits: {splits[:, 3].sum()}")
+assert net_counts.mean() < base_counts.mean() / 2  # less than half the mistakes, on average
+assert (net_counts > base_counts).sum() <= 3
+assert rescued > 0.5 and splits[:, 3].sum() == 0
+
+# %% [markdown]
+# Over 30 splits the network makes, on average, well under half as many mistakes as the
+# baseline (the means are printed above), and it hardly ever does worse; but on some
+# splits the two tie, and each count wanders over several mistakes from split to split.
+# That is why one test set of 181 images could not settle the comparison, and why careful
+# comparisons repeat the experiment: variation between runs is part of every result.
+# Either way, had we skipped the baseline, we could easily have believed the network did
+# something remarkable, when on this task pixel averaging is already remarkable.
 #
 # The red-blue picture above explains why the baseline works. Red pixels are ink a 7 has
 # and a 3 usually lacks: the centre-left, where the 7's stem passes (many of these 7s also
@@ -190,10 +252,13 @@ assert baseline_errors >= 2 * max(net_errors, 1)  # at most half the baseline's 
 # Mistakes teach more than successes. Here are the test images the baseline gets wrong,
 # with what the network said about them.
 
-# %% alt="The five test images the baseline gets wrong, each titled with its true label, the baseline's answer and the network's answer: all five are 3s with a heavy top bar, the baseline calls every one a 7, and the network gets most of them right"
-wrong = np.flatnonzero(baseline_pred != y_test)
+# %% alt="The test images the baseline gets wrong on this split, a handful, each titled with its true label, the baseline's answer and the network's answer: all are 3s with a heavy top bar, the baseline calls every one a 7, and the network gets most of them right"
+wrong = np.flatnonzero(baseline_pred != y_test)[:8]  # a handful; rarely none at all
 names = np.array(["3", "7"])
-fig, axes = plt.subplots(1, len(wrong), figsize=(1.4 * len(wrong), 1.9), squeeze=False)
+fig, axes = plt.subplots(
+    1, max(len(wrong), 1), figsize=(1.4 * max(len(wrong), 1), 1.9), squeeze=False
+)
+axes[0][0].axis("off")  # stays blank on the rare split where the baseline makes no mistake
 for ax, i in zip(axes[0], wrong, strict=True):
     ax.imshow(X_test[i].reshape(8, 8), cmap="gray_r")
     ax.set_title(
@@ -204,18 +269,17 @@ for ax, i in zip(axes[0], wrong, strict=True):
     ax.axis("off")
 plt.tight_layout()
 plt.show()
-assert len(wrong) == baseline_errors == 5
 assert (y_test[wrong] == 0).all()  # every one is a 3 that the baseline called a 7
-assert (net_pred.cpu().numpy()[wrong] == y_test[wrong]).sum() >= 3  # the network: most right
 
 # %% [markdown]
-# Every one of them is a 3, and they share a style: a long, heavy top bar and a lower half
-# that is narrow or leans to the left. That is exactly where the ideal 7 has its ink, so
-# the baseline is fooled. An average cannot cover every style of writing, because it
-# blends all styles into one. A model that can keep *several* templates for each digit,
-# and weigh parts of the image differently, has a chance with these, and indeed the
-# network gets most of them right. The network's first layer is what provides those extra
-# templates, as we are about to see.
+# Every one of them is a 3, as every baseline mistake was on all 30 splits above, and they
+# share a style: a long, heavy top bar and a lower half that is narrow or leans to the
+# left. That is exactly where the ideal 7 has its ink, so the baseline is fooled. An
+# average cannot cover every style of writing, because it blends all styles into one. A
+# model that can keep *several* templates for each digit, and weigh parts of the image
+# differently, has a chance with these, and indeed the network gets most of them right
+# (over the 30 splits, the share printed above). The network's first layer is what
+# provides those extra templates, as we are about to see.
 #
 # ## 4. Opening the box
 #
@@ -275,7 +339,7 @@ assert (linear_pred == baseline_pred).all()
 
 # %%
 first_layer = model[0].weight.detach().cpu().numpy()  # shape (32, 64): one row per detector
-torch.manual_seed(0)  # the seed used just before the working result: the same starting weights
+torch.manual_seed(SEED)  # the seed used just before the working result: the same starting weights
 start_layer = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 2))[0]
 start_weights = start_layer.weight.detach().numpy()
 start_corr = np.corrcoef(first_layer.ravel(), start_weights.ravel())[0, 1]
@@ -285,11 +349,11 @@ with torch.no_grad():
     final_train_acc = (train_logits.argmax(dim=1) == yb).float().mean().item()
 print(f"after 100 steps: training accuracy {final_train_acc:.1%}, training loss {final_loss:.4f}")
 print(f"correlation between the final and the starting first-layer weights: {start_corr:.2f}")
-assert final_train_acc == 1.0 and final_loss < 0.001
+assert final_train_acc == 1.0 and final_loss < 0.002
 assert 0.35 < start_corr < 0.65
 
 # %% [markdown]
-# Every training image is right and the loss is below a thousandth, yet the weights are
+# Every training image is right and the loss is a few ten-thousandths, yet the weights are
 # still correlated, at around 0.5, with the random numbers they started from. Below are
 # eight of the 32 learned weight images next to the baseline's hand-made one. Do not expect
 # to read them like the baseline's picture: each unit only has to be useful in combination
@@ -354,7 +418,7 @@ plt.show()
 # an epoch is three steps (64, 64 and the remaining 53 images), so 20 epochs make 60 steps.
 
 
-# %% alt="Training loss of the 3-versus-7 network over its 60 mini-batch steps on a log scale: it falls steeply from about 0.7 over the first 20 steps, then flattens out around a thousandth with small step-to-step wobbles"
+# %% alt="Training loss of the 3-versus-7 network over its 60 mini-batch steps on a log scale: it falls steeply from about 0.7 over the first 20 steps, then flattens out at a few thousandths with small step-to-step wobbles"
 def train(model, X, y, epochs, batch_size=64, lr=1e-2):
     """Train with Adam on shuffled mini-batches; return the loss of every step."""
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
@@ -376,7 +440,7 @@ def accuracy(model, X, y):
         return (model(X).argmax(dim=1) == y).float().mean().item()
 
 
-torch.manual_seed(0)
+torch.manual_seed(SEED)
 model_37 = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 2)).to(DEVICE)
 losses_37 = train(model_37, xb, yb, epochs=20)
 acc_37 = accuracy(model_37, xt, yt)
@@ -386,8 +450,8 @@ print(
     f"median over steps 21 to 60 {np.median(losses_37[20:]):.4f}"
 )
 assert len(losses_37) == 20 * 3
-assert acc_37 > baseline_acc
-assert losses_37[0] > 0.5 and np.median(losses_37[20:]) < losses_37[0] / 100
+assert acc_37 > 0.97
+assert losses_37[0] > 0.5 and np.median(losses_37[20:]) < losses_37[0] / 30
 
 plt.figure(figsize=(6, 2.8))
 plt.plot(losses_37)
@@ -398,9 +462,9 @@ plt.yscale("log")
 plt.show()
 
 # %% [markdown]
-# The loss falls more than a hundredfold within the first 20 steps (about seven epochs),
-# then flattens and wobbles: each mini-batch is a different small sample, so each step's
-# loss is a noisy measurement. Notice also that nothing we did was specific to 3s and 7s.
+# The loss falls more than thirtyfold within the first 20 steps (about seven epochs), then
+# flattens and wobbles: each mini-batch is a different small sample, so each step's loss
+# is a noisy measurement. Notice also that nothing we did was specific to 3s and 7s.
 # That is the point of the next section.
 #
 # ## 5. The full game: all ten digits
@@ -414,7 +478,7 @@ plt.show()
 X_all = digits.data.astype(np.float32) / 16.0
 y_all = digits.target.astype(np.int64)
 X10_train, X10_test, y10_train, y10_test = train_test_split(
-    X_all, y_all, test_size=0.25, random_state=0, stratify=y_all
+    X_all, y_all, test_size=0.25, random_state=SEED, stratify=y_all
 )
 ideals = np.stack([X10_train[y10_train == d].mean(axis=0) for d in range(10)])  # (10, 64)
 
@@ -430,7 +494,7 @@ dist10 = ((X10_test[:, None, :] - ideals[None, :, :]) ** 2).sum(axis=2)
 baseline10_pred = dist10.argmin(axis=1)
 baseline10_acc = (baseline10_pred == y10_test).mean()
 print(f"ten-digit baseline accuracy: {baseline10_acc:.1%} on {len(y10_test)} test images")
-assert 0.8 < baseline10_acc < 0.95
+assert 0.8 < baseline10_acc < 0.98
 
 # %% [markdown]
 # The ideal images are clearly recognisable, yet classifying by distance to them is now
@@ -454,7 +518,7 @@ yb10 = torch.tensor(y10_train, device=DEVICE)
 xt10 = torch.tensor(X10_test, device=DEVICE)
 yt10 = torch.tensor(y10_test, device=DEVICE)
 
-torch.manual_seed(0)
+torch.manual_seed(SEED)
 model10 = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10)).to(DEVICE)
 losses10 = train(model10, xb10, yb10, epochs=30)
 train10_acc = accuracy(model10, xb10, yb10)
@@ -467,32 +531,80 @@ print(
     f"({net10_acc - baseline10_acc:+.1%} accuracy)"
 )
 assert len(X10_train) == 1347 and len(losses10) == 30 * 22
-assert 0.05 < net10_acc - baseline10_acc < 0.09
-assert 3 < error_ratio < 5.5
-assert train10_acc > 0.99 and 0.965 < net10_acc < 0.99 and train10_acc > net10_acc
+assert train10_acc > 0.95 and net10_acc > 0.9
 
 # %% [markdown]
-# Here the difference is substantial: the network makes about four times fewer mistakes
-# than the ten ideal images, a gain of about seven percentage points. The training accuracy
-# is higher than the test accuracy, as it almost always is: the network has seen each
+# Here the difference is substantial, several percentage points. The training accuracy is
+# higher than the test accuracy, as it almost always is: the network has seen each
 # training image 30 times, once per epoch, and part of what it learned is specific to
 # them. The gap between the two numbers is the first sign of *overfitting*, a theme we will
-# come back to in stage 3.
+# come back to in stage 3. (On one split the gap is a point or two and could be luck; the
+# five splits below confirm it.)
+#
+# How large is the gain, really? The 3-versus-7 section showed that one split can mislead,
+# so we measure on five: this one and four more, each with its own ideal images and its
+# own network trained from a fresh start. We add up the results of all five.
+
+
+# %%
+def ten_digits(seed):
+    """One split: both models' confusion matrices and the network's training accuracy."""
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        X_all, y_all, test_size=0.25, random_state=seed, stratify=y_all
+    )
+    means = np.stack([X_tr[y_tr == d].mean(axis=0) for d in range(10)])
+    base = ((X_te[:, None, :] - means[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
+    torch.manual_seed(seed)
+    net = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10)).to(DEVICE)
+    train(net, torch.tensor(X_tr, device=DEVICE), torch.tensor(y_tr, device=DEVICE), epochs=30)
+    with torch.no_grad():
+        pred = net(torch.tensor(X_te, device=DEVICE)).argmax(dim=1).cpu().numpy()
+    train_acc = accuracy(net, torch.tensor(X_tr, device=DEVICE), torch.tensor(y_tr, device=DEVICE))
+    return [confusion_matrix(y_te, p, labels=range(10)) for p in (base, pred)], train_acc
+
+
+with torch.no_grad():
+    net10_pred = model10(xt10).argmax(dim=1).cpu().numpy()
+this_split = [
+    confusion_matrix(y10_test, p, labels=range(10)) for p in (baseline10_pred, net10_pred)
+]
+others = [ten_digits(SEED * 100 + i) for i in range(1, 5)]
+confusions = np.array([this_split] + [cms for cms, _ in others])  # (split, model, 10, 10)
+train_accs = np.array([train10_acc] + [acc for _, acc in others])
+split_accs = np.trace(confusions, axis1=2, axis2=3) / len(y10_test)  # (split, model)
+base_cm, net_cm = confusions.sum(axis=0)  # summed over the five splits
+base_wrong, net_wrong = (cm.sum() - np.trace(cm) for cm in (base_cm, net_cm))
+gain10 = (base_wrong - net_wrong) / base_cm.sum()
+for name, accs in zip(["baseline", "network"], split_accs.T, strict=True):
+    print(
+        f"{name:>8}: accuracy {accs.mean():.1%} over five splits, "
+        f"from {accs.min():.1%} to {accs.max():.1%}"
+    )
+print(
+    f"mistakes in all five: baseline {base_wrong}, network {net_wrong}, "
+    f"{base_wrong / net_wrong:.1f} times fewer ({gain10:+.1%} accuracy)"
+)
+print(f"network on its own training images: {train_accs.mean():.1%} over the five splits")
+assert base_wrong > 2 * net_wrong
+assert train_accs.mean() > split_accs[:, 1].mean()  # better on the images it trained on
+assert 0.035 < gain10 < 0.115
+
+# %% [markdown]
+# Over the five splits the network makes about a third to a quarter as many mistakes as
+# the ten ideal images (the printed ratio), a gain of about seven percentage points; on
+# single splits the gain varies by a few points either way, which is why we pooled them.
 #
 # A single accuracy figure hides *which* digits are confused with which. A **confusion
 # matrix** shows it: row $i$, column $j$ counts the test images of digit $i$ that were
-# labelled $j$. A perfect classifier puts everything on the diagonal.
+# labelled $j$. A perfect classifier puts everything on the diagonal. The matrices below
+# add up the five splits.
 
-# %% alt="Two ten-by-ten confusion matrices, true digit down and predicted digit across, mistakes shaded red: the baseline's has many red cells, worst for 8s called 1s, then 3s called 8s, 5s called 9s and 2s called 1s; the network's is nearly empty off the diagonal, with 8s called 1s still its largest cell"
-with torch.no_grad():
-    net10_pred = model10(xt10).argmax(dim=1).cpu().numpy()
-
+# %% alt="Two ten-by-ten confusion matrices summed over five splits, true digit down and predicted digit across, mistakes shaded red: the baseline's has many red cells, the largest for 5s called 9s, 1s called 9s, 8s called 1s and 1s called 2s; the network's is much paler off the diagonal"
 fig, axes = plt.subplots(1, 2, figsize=(10, 4.4))
-for ax, pred, title in [
-    (axes[0], baseline10_pred, f"baseline: ideal digits ({baseline10_acc:.1%})"),
-    (axes[1], net10_pred, f"network ({net10_acc:.1%})"),
+for ax, cm, title in [
+    (axes[0], base_cm, "baseline: ideal digits"),
+    (axes[1], net_cm, "network"),
 ]:
-    cm = confusion_matrix(y10_test, pred, labels=range(10))
     off_diagonal = cm - np.diag(np.diag(cm))  # colour the mistakes, not the successes
     ax.imshow(off_diagonal, cmap="Reds", vmin=0, vmax=max(1, off_diagonal.max()))
     for i in range(10):
@@ -512,34 +624,34 @@ for ax, pred, title in [
     ax.set_yticks(range(10))
     ax.set_xlabel("predicted digit")
     ax.set_ylabel("true digit")
-    ax.set_title(title, fontsize=10)
+    ax.set_title(f"{title} ({np.trace(cm) / cm.sum():.1%} right)", fontsize=10)
 plt.tight_layout()
 plt.show()
 
-mistakes = {}  # (true, predicted) -> count, for each model
-for name, pred in [("baseline", baseline10_pred), ("network", net10_pred)]:
-    cm = confusion_matrix(y10_test, pred, labels=range(10))
-    mistakes[name] = cm - np.diag(np.diag(cm))
-base_off, net_off = mistakes["baseline"], mistakes["network"]
-print("baseline's largest confusions (true, said, count):", end=" ")
-print(
-    [(int(i), int(j), int(base_off[i, j])) for i, j in zip(*np.where(base_off >= 4), strict=True)]
-)
-print(f"8s called 1s: baseline {base_off[8, 1]}, network {net_off[8, 1]}")
-assert base_off[8, 1] == base_off.max() > base_off[3, 8]
-assert min(base_off[3, 8], base_off[5, 9], base_off[2, 1]) >= 3
-assert net_off[8, 1] == net_off.max() and net_off.sum() < base_off.sum() / 3
+base_off, net_off = (cm - np.diag(np.diag(cm)) for cm in (base_cm, net_cm))
+four = [(5, 9), (1, 9), (8, 1), (1, 2)]  # (true digit, answer)
+base_four, net_four = (sum(off[cell] for cell in four) for off in (base_off, net_off))
+for name, off in [("baseline", base_off), ("network", net_off)]:
+    largest = np.argsort(-off, axis=None, kind="stable")[:5]  # flat indices, largest first
+    print(f"{name}'s largest confusions (count, true, said):", end=" ")
+    print([(int(off.flat[k]), int(k // 10), int(k % 10)) for k in largest])
+print(f"5->9, 1->9, 8->1 and 1->2: baseline {base_four} of {base_off.sum()}, network {net_four}")
+assert 0.18 < base_four / base_off.sum() < 0.5  # about a third of the baseline's mistakes
+assert net_four < base_four / 2
 
 # %% [markdown]
 # In the left matrix the red cells are the baseline's confusions, and they make sense when
-# you look back at the ideal images. The worst cell is 8s taken for 1s: the ideal 1 is a
-# thick vertical stroke down the middle, and a narrow 8 is mostly a thick vertical stroke
-# down the middle. 3s are taken for 8s (the ideal 8 contains most of a 3), 5s for 9s and
-# 2s for 1s. In the right matrix most of those cells have emptied; the 8-versus-1 confusion
-# is the one that survives best. The few errors left are worth looking at, because they
-# show you the limit of what this data can support.
+# you look back at the ideal images. Four cells stand out, and together they hold about a
+# third of its mistakes: 5s taken for 9s (the two share the top bar and the right-hand
+# stroke), 8s for 1s (the ideal 1 is a thick vertical stroke down the middle, and a narrow
+# 8 is mostly a thick vertical stroke down the middle), and 1s for 9s and for 2s (many 1s
+# here carry a flag at the top or a foot at the bottom, ink that the ideal 9 and the ideal
+# 2 have and the blurred ideal 1 mostly lacks). In the right matrix those cells have mostly
+# emptied: the network makes less than half as many of those four confusions, though 8s
+# called 1s are often among the ones that survive. The few errors left are worth looking
+# at, because they show you the limit of what this data can support.
 
-# %% alt="The test images the ten-digit network gets wrong, each titled with its true digit and the network's answer: some are thin 8s called 1s, and several look ambiguous even to a person at 8-by-8 pixels"
+# %% alt="The test images the ten-digit network gets wrong on this split, each titled with its true digit and the network's answer: several look ambiguous even to a person at 8-by-8 pixels"
 wrong10 = np.flatnonzero(net10_pred != y10_test)[:10]
 fig, axes = plt.subplots(1, len(wrong10), figsize=(1.2 * len(wrong10), 1.7), squeeze=False)
 for ax, i in zip(axes[0], wrong10, strict=True):
@@ -561,7 +673,8 @@ plt.show()
 #   were enough, and that is true of far bigger models too: the loop is the same.
 # - We judged the network against a baseline that takes two lines of NumPy. On 3 versus 7
 #   the baseline was already very good, which told us the task was easy; on ten digits the
-#   network cut the baseline's error rate several times over.
+#   network cut the baseline's mistakes to well under half. Both comparisons needed
+#   several random splits, because one test set of a few hundred images is noisy.
 # - We saw that the baseline is a linear model with hand-picked weights, and that a
 #   network is a stack of linear models with learned weights and a simple non-linearity
 #   between them.
@@ -582,8 +695,9 @@ plt.show()
 #
 #    Answer: A number only means something next to an alternative: it says nothing about
 #    how hard the task is. The ideal-image baseline, with no learning at all, was already
-#    right about 97% of the time (5 mistakes in 181), so telling 3s from 7s is easy and
-#    the network's contribution is the last two percent or so.
+#    right about 97% of the time (a handful of mistakes in 181), so telling 3s from 7s is
+#    easy and the network's contribution is the last two percent or so. Even that needed
+#    30 splits to measure, because on one split of 181 images the two can tie.
 #
 # 2. Show, with the expansion of the two squared distances, why the "closest ideal image"
 #    rule is a linear model. What are its weights and its bias?
@@ -628,7 +742,7 @@ plt.show()
 #
 #    Answer: We want to know how the model does on new images, and the training images are
 #    the ones it has been fitted to, so they flatter it. The ten-digit network was right on
-#    about 99.9% of its training images but about 98% of the test images: it has seen
+#    nearly all of its training images but about 97% of the test images: it has seen
 #    each training image 30 times and learned some details specific to them, the first
 #    sign of overfitting.
 #
@@ -637,9 +751,9 @@ plt.show()
 #
 #    Answer: Row $i$, column $j$ counts the test images of digit $i$ that the model called
 #    $j$; the diagonal holds the correct answers and everything else is a mistake. The
-#    baseline's largest cell was 8s called 1s (a narrow 8 is mostly a vertical stroke down
-#    the middle, like the ideal 1), followed by 3s called 8s (the ideal 8 contains most of a
-#    3), 5s called 9s and 2s called 1s.
+#    baseline's largest cells were 5s called 9s (they share the top bar and the right-hand
+#    stroke), 1s called 9s and 8s called 1s (a narrow 8 or a slanted 9 is mostly a vertical
+#    stroke down the middle, like the ideal 1) and 1s called 2s.
 #
 # 8. In the mini-batch loss curve the loss wobbles from step to step. Where does that noise
 #    come from?
