@@ -1,6 +1,6 @@
 # ---
 # title: "Policy gradients: REINFORCE balances a pole"
-# summary: A small policy network learns CartPole from its own episodes with REINFORCE and a value baseline, going from the random policy's 21 steps to the 500-step limit, and a one-change-at-a-time comparison over five seeds shows which part of the baseline does the work.
+# summary: A small policy network learns CartPole from its own episodes with REINFORCE and a value baseline, going from the random policy's 22 steps to hundreds, often the 500-step limit, and a one-change-at-a-time comparison over five seeds shows which part of the baseline does the work.
 # stage: 5
 # kind: lesson
 # minutes: 50
@@ -34,7 +34,7 @@
 # policy, the returns, the gradient, and the baseline, which we take apart one change at a
 # time to see what it was doing.
 #
-# **Runtime:** about 20 s on a laptop CPU, nearly all of it training: one run of 400
+# **Runtime:** under a minute on a laptop CPU, nearly all of it training: one run of 400
 # episodes and fourteen short runs for the baseline comparison.
 #
 # A note on hardware. The networks here have a few hundred weights and see one state at a
@@ -46,6 +46,7 @@
 # layer across cores costs more in coordination than it saves.
 
 # %%
+import os
 import time
 
 import gymnasium as gym
@@ -54,7 +55,7 @@ import numpy as np
 import torch
 from torch import nn
 
-SEED = 0
+SEED = int(os.environ.get("TDL_SEED", "0"))  # any seed: the claims below hold for every one tried
 torch.manual_seed(SEED)
 torch.set_num_threads(1)
 DEVICE = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -155,17 +156,18 @@ print(
     f"{len(train_returns)} episodes, {int(train_returns.sum())} environment steps, {train_seconds:.1f} s"
 )
 print(f"mean return of the last 20 training episodes: {train_returns[-20:].mean():.1f}")
-assert 60_000 < train_returns.sum() < 140_000, "roughly 100,000 environment steps"
+assert 30_000 < train_returns.sum() < 170_000, "roughly 100,000 environment steps"
 
 # %% [markdown]
 # Now the two scores that matter: the trained policy and a policy that pushes left or right
-# at random, each run for 20 fresh episodes whose seeds were never used in training. We
-# score the trained policy twice: sampling actions as in training, and *greedily*, always
-# taking the more likely action.
+# at random, on fresh episodes whose seeds were never used in training: 20 for the trained
+# policy, 200 for the random one, which costs almost nothing to run (with only 20, its mean
+# would wobble by a few steps from seed to seed). We score the trained policy twice:
+# sampling actions as in training, and *greedily*, always taking the more likely action.
 
 
 # %%
-def run_policy(choose_action, episodes=20, seed=10_000):
+def run_policy(choose_action, episodes=20, seed=10_000 + 100 * SEED):
     env = gym.make("CartPole-v1")
     env.action_space.seed(seed)
     totals = []
@@ -187,7 +189,7 @@ def p_right_of(net, obs):
 
 
 eval_rng = np.random.default_rng(SEED + 1)
-random_scores = run_policy(lambda obs, env: int(env.action_space.sample()))
+random_scores = run_policy(lambda obs, env: int(env.action_space.sample()), episodes=200)
 sampled_scores = run_policy(lambda obs, env: int(eval_rng.random() < p_right_of(policy, obs)))
 greedy_scores = run_policy(lambda obs, env: int(p_right_of(policy, obs) > 0.5))
 
@@ -195,12 +197,11 @@ print(f"random policy          : {random_scores.mean():6.1f} ± {random_scores.s
 print(f"REINFORCE, sampled     : {sampled_scores.mean():6.1f} ± {sampled_scores.std():5.1f}")
 print(f"REINFORCE, greedy      : {greedy_scores.mean():6.1f} ± {greedy_scores.std():5.1f}")
 print(f"greedy beats random by : {greedy_scores.mean() / random_scores.mean():.0f}x")
-assert 18 < random_scores.mean() < 25, "a random policy lasts about 21 steps"
-assert greedy_scores.min() == 500, "the greedy policy reaches the 500-step limit every time"
-assert greedy_scores.mean() / random_scores.mean() > 20
-assert 0.7 * greedy_scores.mean() < sampled_scores.mean() < greedy_scores.mean()
+print(f"greedy test episodes that reach the 500-step limit: {(greedy_scores == 500).sum()} of 20")
+assert 15 < random_scores.mean() < 29, "a random policy lasts about 22 steps"
+assert greedy_scores.mean() / random_scores.mean() > 10, "more than ten times longer"
 
-# %% alt="Return of each of the 400 training episodes with its 20-episode average: flat near the random policy's 21 steps for about the first 120 episodes, then climbing with large swings, single episodes reaching the 500-step limit from about episode 250, the average passing 400 after about 320 episodes and ending near 470 after a dip to about 380"
+# %% alt="Return of each of the 400 training episodes with its 20-episode average: near the random policy's level of about 22 steps at first, then climbing with large swings, single episodes reaching the 500-step limit in the second half of training and the average ending high, with dips along the way"
 fig, ax = plt.subplots(figsize=(8, 4))
 ax.plot(train_returns, alpha=0.35, label="episode return")
 ax.plot(
@@ -217,14 +218,15 @@ ax.legend(loc="upper left")
 plt.show()
 
 # %% [markdown]
-# A random policy keeps the pole up for about 21 steps. After 400 training episodes, roughly
-# 100,000 environment steps and a few seconds of CPU time, the greedy policy reaches the
-# limit of 500 steps in every test episode, where Gymnasium truncates the episode: more than
-# twenty times the baseline. The sampled policy scores somewhat lower, because now and then
-# it draws the less likely action at a bad moment. The curve is not a smooth staircase;
-# policy gradients are noisy, and dips after reaching the top are normal.
-# Where that noise comes from, and what the baseline does about it, is the rest of the
-# lesson.
+# A random policy keeps the pole up for about 22 steps. After 400 training episodes, roughly
+# 100,000 environment steps (fewer on seeds where the agent learns late: every step balanced
+# is a step simulated) and some seconds of CPU time, the greedy policy balances more than
+# ten times as long, often up to the limit of 500 steps, where Gymnasium truncates the
+# episode (how often is printed above; it changes from seed to seed). The sampled policy
+# usually scores a little lower, because now and then it draws the less likely action at a
+# bad moment. The curve is not a smooth staircase; policy gradients are noisy, and dips
+# after reaching the top are normal. Where that noise comes from, and what the baseline does
+# about it, is the rest of the lesson.
 #
 # ## Opening up the environment
 #
@@ -265,7 +267,7 @@ env.close()
 # at a slice of it, with the cart centred and at rest, as a function of the pole's angle
 # and angular velocity.
 
-# %% alt="Heat map of the learned probability of pushing right over pole angle (across) and angular velocity (up), cart centred and at rest: red, push right, above a sharp, slightly tilted boundary and blue, push left, below it; the boundary runs from about +0.25 rad/s at an angle of -0.2 rad to about -0.45 rad/s at +0.2 rad, so the direction of the swing decides almost everywhere"
+# %% alt="Heat map of the learned probability of pushing right over pole angle (across) and angular velocity (up), cart centred and at rest: red, push right, above a sharp, tilted boundary and blue, push left, below it; the boundary lies near zero angular velocity and shifts with the angle, so the direction of the swing decides almost everywhere"
 angles = np.linspace(-0.21, 0.21, 61)
 spins = np.linspace(-2.0, 2.0, 61)
 grid = np.array([[0.0, 0.0, a, w] for w in spins for a in angles], dtype=np.float32)
@@ -441,13 +443,15 @@ assert mean_score.norm() < 0.05 * min(scores[0].norm(), scores[1].norm())
 #
 # The value network is trained in all three (the first two simply ignore it), so the only
 # difference is the weights. One seed can tell almost any story in reinforcement learning,
-# so each variant runs on five seeds, for 200 episodes each. For seed 0 of `"value"` we
-# reuse the first 200 episodes of the run above: nothing in `reinforce` depends on the
-# total number of episodes, so those are exactly the episodes a 200-episode run would
-# have produced.
+# so each variant runs on five seeds, for 200 episodes each, and we report every seed, the
+# mean, and its standard error (the standard deviation over seeds divided by the square
+# root of their number: how far the mean itself would move with five other seeds). For the
+# first seed of `"value"` we reuse the first 200 episodes of the run above: nothing in
+# `reinforce` depends on the total number of episodes, so those are exactly the episodes a
+# 200-episode run would have produced.
 
 # %%
-COMPARE, SEEDS = 200, range(5)
+COMPARE, SEEDS = 200, [SEED + 1_000 * i for i in range(5)]  # the first is the run above
 start = time.perf_counter()
 curves = {"none": [], "mean": [], "value": []}
 for variant, runs in curves.items():
@@ -461,25 +465,39 @@ print(
     f"{sum(len(r) for r in curves.values()) - 1} short runs in {time.perf_counter() - start:.1f} s"
 )
 
+
+def standard_error(x):
+    return np.std(x, ddof=1) / np.sqrt(len(x))
+
+
 per_seed = {variant: runs.mean(axis=1) for variant, runs in curves.items()}
 print("mean return over the first 200 episodes, by seed:")
 for variant, scores in per_seed.items():
-    print(f"  {variant:5s}: {np.round(scores, 1)}  average {scores.mean():6.1f}")
-centring_gain = per_seed["mean"] - per_seed["none"]
-value_gain = per_seed["value"] - per_seed["mean"]
+    print(
+        f"  {variant:5s}: {np.round(scores, 1)}  mean {scores.mean():6.1f} "
+        f"± {standard_error(scores):4.1f}"
+    )
+# both centred variants against the raw weights: ten runs against five
+centred = np.concatenate([per_seed["mean"], per_seed["value"]])
+centring_gain = centred.mean() - per_seed["none"].mean()
+centring_se = np.hypot(standard_error(centred), standard_error(per_seed["none"]))
+value_gain = per_seed["value"] - per_seed["mean"]  # same seed, one change
 print(
-    f"centring on the batch mean: {centring_gain.mean():+.1f} steps per episode, "
-    f"better on {(centring_gain > 0).sum()} of {len(SEEDS)} seeds"
+    f"centring (either baseline) : {centring_gain:+.1f} ± {centring_se:.1f} steps per episode, "
+    f"{centring_gain / centring_se:.1f} standard errors from zero"
 )
 print(
-    f"V(s) instead of the mean  : {value_gain.mean():+.1f} steps per episode, "
-    f"from {value_gain.min():+.1f} to {value_gain.max():+.1f} across seeds"
+    f"V(s) instead of the mean   : {value_gain.mean():+.1f} ± {standard_error(value_gain):.1f} "
+    f"steps per episode, from {value_gain.min():+.1f} to {value_gain.max():+.1f} across seeds"
 )
-assert 20 < centring_gain.mean() < 50 and (centring_gain > 0).sum() >= 4, "centring helps"
-assert abs(value_gain.mean()) < 12, "V(s) adds little on top of the batch mean"
-assert value_gain.max() - value_gain.min() > 2 * abs(value_gain.mean()), "seed noise dominates"
+print(
+    f"V(s) moves the average by {abs(value_gain.mean()) / centred.mean():.0%} "
+    f"of what the centred runs reach"
+)
+assert centring_gain > 0, "centring helps"
+assert abs(value_gain.mean()) < 0.2 * centred.mean(), "V(s) moves the average by little"
 
-# %% alt="Learning curves over the first 200 episodes, averaged over five seeds, for the three variants, all starting near the random policy's level: the raw returns-to-go climb slowest and end near 115 steps; the batch-mean baseline and the learned V(s) baseline climb faster, close together, and both end above 200, the learned one slightly ahead between episodes 130 and 190"
+# %% alt="Learning curves over the first 200 episodes, averaged over five seeds, for the three variants, all starting near the random policy's level: the raw returns-to-go climb slowest; the batch-mean baseline and the learned V(s) baseline climb faster, close together, and end well above it"
 fig, ax = plt.subplots(figsize=(8, 4))
 labels = {
     "none": "raw returns-to-go",
@@ -497,14 +515,24 @@ ax.legend(loc="upper left")
 plt.show()
 
 # %% [markdown]
-# Centring is what matters here. Subtracting the batch mean alone adds about 34 steps per
-# episode over the first 200 episodes, and it helps on every seed or nearly every one.
-# Replacing that single number by the learned $V(s)$ changes the average by only a few
-# steps, less than half the spread of that difference between seeds. On a single seed it
-# can look large: a comparison on the one seed where the two differ most would have
-# credited the value network with an effect it does not have. And comparing the full
-# algorithm with the raw returns, as a quick experiment might, changes both things at once
-# and hands the centring's gain to the value network.
+# Centring is what matters here. Subtracting a baseline, either one, makes the agent balance
+# longer over the first 200 episodes: the gain printed above, with its standard error. Five
+# seeds measure it only roughly: depending on which seeds you draw (try a few values of
+# `TDL_SEED`), the gain comes out anywhere from about 20 to 50 steps per episode, between
+# about 1.5 and 5 standard errors from zero. To pin it down you would need many more
+# seeds; one seed could not even be trusted with its sign. Replacing the batch mean by the
+# learned $V(s)$ changes the average by a few steps, less than a fifth of what the centred
+# runs reach, and the per-seed differences scatter around zero, on both sides of it on most
+# seeds. On a single seed it can look large: a comparison on the one seed where the two
+# differ most would have credited the value network with an effect it does not have. And
+# comparing the full algorithm with the raw returns, as a quick experiment might, changes
+# both things at once and hands the centring's gain to the value network.
+#
+# Look also at how far apart the seeds of one variant land: the same code with the same
+# settings gives runs that differ by dozens of steps per episode. That spread is why a
+# comparison of methods in reinforcement learning needs several seeds and a standard
+# error, and why a rerun with another `TDL_SEED` prints different numbers. The claims in
+# this lesson are the ones that hold whichever seed you pick.
 #
 # Why does $V(s)$ add so little? There are two reasons. First, the network is trained
 # with one small gradient step per batch while the returns keep growing, so it lags far
@@ -520,7 +548,7 @@ check_env = gym.make("CartPole-v1")
 check_rng = np.random.default_rng(SEED + 2)
 states, targets = [], []
 for i in range(4):
-    obs, _ = check_env.reset(seed=20_000 + i)
+    obs, _ = check_env.reset(seed=20_000 + 100 * SEED + i)
     rewards, done = [], False
     while not done:
         states.append(obs)
@@ -553,11 +581,11 @@ assert explained < 0.3 and predicted.mean() < 0.7 * targets.mean()
 # * The policy is a network that outputs action probabilities; acting means sampling.
 # * REINFORCE weights each action's log-probability gradient by what followed it, minus a
 #   baseline; any baseline that does not depend on the action leaves the gradient unbiased.
-# * A random policy balances for about 21 steps; after 400 episodes of REINFORCE (roughly
-#   100,000 environment steps) the greedy policy reaches the 500-step limit.
-# * Changing one thing at a time over five seeds: centring the weights on the batch mean
-#   adds about 34 steps per episode early in training; the learned $V(s)$ adds only a few
-#   more, within the noise between seeds.
+# * A random policy balances for about 22 steps; after 400 episodes of REINFORCE (roughly
+#   100,000 environment steps) the greedy policy balances more than ten times as long.
+# * Changing one thing at a time over five seeds: centring the weights on a baseline adds
+#   steps per episode early in training; the learned $V(s)$ adds nothing measurable on top
+#   of the batch mean: its effect is lost in the noise between seeds.
 #
 # REINFORCE throws every episode away after one gradient step, and it must wait for an
 # episode to finish before learning anything. The next lesson returns to value learning:
@@ -598,8 +626,8 @@ assert explained < 0.3 and predicted.mean() < 0.7 * targets.mean()
 #    Answer: Actions followed by long episodes get larger returns-to-go and so larger
 #    pushes than those followed by a quick fall; and since probabilities sum to one, pushing
 #    one action up harder than the other is a net shift towards it. It works, only noisily:
-#    the raw-returns variant still learned, but about 34 steps per episode behind the
-#    centred ones over the first 200 episodes.
+#    the raw-returns variant still learned, but more slowly than the centred ones over the
+#    first 200 episodes.
 #
 # 5. What does the discount factor `gamma` trade off in REINFORCE? Predict what `gamma = 0.9`
 #    would do on CartPole.
@@ -614,7 +642,7 @@ assert explained < 0.3 and predicted.mean() < 0.7 * targets.mean()
 #    is the "real" performance of the trained agent?
 #
 #    Answer: The sampled policy sometimes draws the less likely action at a delicate moment;
-#    greedy never does, here 500 against about 425 steps. Both are real, for different
+#    greedy never does (compare the two printed scores). Both are real, for different
 #    agents: report the one you will deploy (usually the greedy one for a task like this),
 #    and say which it is.
 #
