@@ -13,6 +13,7 @@ bad options.
 from __future__ import annotations
 
 import math
+import signal
 import sys
 from pathlib import Path
 
@@ -153,6 +154,10 @@ def _merge(args) -> int:
     return 1 if merged.failures or merged.thin() else 0
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def run(args) -> int:
     if args.merge:
         return _merge(args)
@@ -166,6 +171,8 @@ def run(args) -> int:
     lessons = chosen_lessons(args, Path.cwd(), shard)
     if lessons is None:
         return 1
+    # Stopped from outside (CI cancelling a job): end the runs as Ctrl-C would.
+    signal.signal(signal.SIGTERM, _interrupt)
     progress = SweepProgress()
     report = sweep(lessons, configs, options, on_run=progress.finished, on_start=progress.start)
     progress.stop()

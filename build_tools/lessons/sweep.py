@@ -47,6 +47,8 @@ MIN_RUNS_FOR_Z = 5
 RUN_TIMEOUT_S = 600.0
 FAILED = ("failed", "error", "timeout")
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Runs in progress, so that an interrupted sweep can end them (each has a session of its own).
+_LIVE: set[subprocess.Popen] = set()
 
 
 @dataclass(frozen=True, order=True)
@@ -516,6 +518,7 @@ def run_once(lesson: Lesson, config: Configuration, options: SweepOptions) -> Ru
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own group: a timeout kills what it started too
             )
+            _LIVE.add(process)
             try:
                 process.wait(timeout=options.timeout)
             except subprocess.TimeoutExpired:
@@ -524,6 +527,8 @@ def run_once(lesson: Lesson, config: Configuration, options: SweepOptions) -> Ru
                 return _unfinished(
                     lesson, config, "timeout", started, f"no result within {options.timeout:.0f} s"
                 )
+            finally:
+                _LIVE.discard(process)
             _kill_group(process)  # anything the lesson left running in its group
             end_marked(mark)  # and anything that left the group
         tail = "\n".join(log.read_text("utf-8", "replace").splitlines()[-25:])
@@ -593,12 +598,19 @@ def sweep(
             atomic_write(where, json.dumps(run.to_json()).encode())
         return run
 
-    with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, options.jobs))
+    try:
         for future in as_completed([pool.submit(one, item) for item in pending]):
             run = future.result()
             entries[run.lesson].runs.append(run)
             if on_run:
                 on_run(run)
+    except BaseException:  # interrupted: the runs live in sessions of their own, end them
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in list(_LIVE):
+            _kill_group(process)
+        raise
+    pool.shutdown()
     return SweepReport(
         lessons=[entries[lesson.id] for lesson in lessons],
         configurations=list(configs),

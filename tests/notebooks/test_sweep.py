@@ -11,12 +11,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
 from build_tools.lessons.claims import Recorder, instrument
 from build_tools.lessons.sweep import parse_seeds, seed_ranges
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 from tests.notebooks.conftest import write_lesson
 
 pytestmark = pytest.mark.slow
@@ -249,3 +250,37 @@ assert child.pid > 0
     assert done.returncode == 0, done.stdout + done.stderr
     pid = int(pid_file.read_text())
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+def test_a_stopped_sweep_ends_its_runs(project):
+    import psutil
+
+    path = write_lesson(project, "01-sleeper", "# %%\nimport time\n\ntime.sleep(300)\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
+    sweeper = subprocess.Popen(
+        [sys.executable, "-m", "build_tools", "sweep", "--seeds", "0", "--kernels", "default"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+    def runs() -> list:
+        found = []
+        for process in psutil.process_iter(["cmdline"]):
+            if str(path.resolve()) in " ".join(process.info["cmdline"] or []):
+                found.append(process)
+        return found
+
+    for _ in range(600):  # the run starts after torch was asked about the CPU
+        if runs() or sweeper.poll() is not None:
+            break
+        time.sleep(0.1)
+    started = runs()
+    assert started, sweeper.communicate()[0]
+    sweeper.terminate()
+    output = sweeper.communicate(timeout=60)[0]
+    assert sweeper.returncode == 130 and "interrupted" in output
+    psutil.wait_procs(started, timeout=10)
+    assert not runs()
