@@ -46,6 +46,7 @@
 # **Runtime:** about 15 s on a laptop CPU.
 
 # %%
+import os
 import time
 
 import matplotlib.pyplot as plt
@@ -75,8 +76,7 @@ from threadpoolctl import threadpool_limits
 # the coordination costs more than it saves, and on a busy machine it can make a fit many
 # times slower, so we ask for a single thread (threadpoolctl is installed with scikit-learn).
 threadpool_limits(1)
-SEED = 0
-rng = np.random.default_rng(SEED)
+SEED = int(os.environ.get("TDL_SEED", "0"))  # any seed: the claims below hold for every one tried
 
 # %% [markdown]
 # ## The working result
@@ -98,15 +98,16 @@ quick = HistGradientBoostingClassifier(random_state=SEED).fit(X_train, y_train)
 quick_acc = quick.score(X_test, y_test)
 print(f"gradient-boosted trees, test accuracy: {quick_acc:.1%} on {len(y_test)} test rows")
 assert X.shape == (569, 30) and (len(y_train), len(y_test)) == (426, 143)
-assert 0.96 < quick_acc < 0.99
+assert quick_acc > 0.9
 
 # %% [markdown]
-# About 98% on the first try, with default settings. It is tempting to stop here, or to
-# start trying random changes and re-checking the test score until it goes up. Both are
-# mistakes. The first leaves us unable to say whether 90-something percent is good; the
-# second slowly turns the test set into training data, because every decision made by
-# looking at it fits the model a little more to those particular 143 rows. The process
-# below avoids both.
+# Well above 90% on the first try, with default settings (how far above depends on
+# which rows the random split put in the test set: each of the 143 is worth 0.7 points).
+# It is tempting to stop here, or to start trying random changes and re-checking the test
+# score until it goes up. Both are mistakes. The first leaves us unable to say whether
+# 90-something percent is good; the second slowly turns the test set into training data,
+# because every decision made by looking at it fits the model a little more to those
+# particular 143 rows. The process below avoids both.
 #
 # ## Step 1: define the problem
 #
@@ -171,7 +172,8 @@ for i in [np.argmax(spread), np.argmin(spread)]:
     print(f"{names[i]:>28}: from {X_train[:, i].min():9.4f} to {X_train[:, i].max():9.4f}")
 assert int(np.isnan(X_train).sum()) == 0
 assert names[np.argmax(spread)] == "worst area" and 3500 < spread.max() < 4500
-assert names[np.argmin(spread)] == "fractal dimension error" and 0.015 < spread.min() < 0.025
+fractal_error_range = spread[list(names).index("fractal dimension error")]
+assert 0.005 < spread.min() and fractal_error_range < 0.05
 
 fig, axes = plt.subplots(1, 3, figsize=(11, 3))
 for ax, name in zip(axes, ["worst concave points", "worst area", "mean texture"], strict=True):
@@ -188,7 +190,8 @@ plt.show()
 # No values are missing, which is rare luck with real data (you would otherwise decide
 # between dropping rows, filling in values, or using a model that handles gaps, as
 # gradient-boosted trees do). The scales, however, differ enormously: the worst area spans
-# about four thousand units while a fractal dimension error spans about two hundredths.
+# about four thousand units while the narrowest columns, fractal dimension error among
+# them, span two to three hundredths.
 #
 # The histograms show why the problem is solvable at all: on "worst concave points" and
 # "worst area" the two classes overlap only in a narrow band, while on "mean texture" they
@@ -285,12 +288,13 @@ leaders = ["logistic", "neural net", "SVM", "k-neighbours"]
 for name in candidates:
     if name != "dummy":
         assert mean_score[name] > dummy_cv + 0.25, name
-assert max(mean_score, key=mean_score.get) == "logistic"
-assert all(0.965 < mean_score[name] < 0.99 for name in leaders)
-assert max(mean_score[n] for n in leaders) - min(mean_score[n] for n in leaders) < 0.012
-assert mean_score["tree"] + 0.02 < min(mean_score["forest"], mean_score["boosted trees"])
-assert 0.94 < mean_score["boosted trees"] < min(mean_score[name] for name in leaders)
-assert all(0.007 < scores[name].std() < 0.016 for name in leaders)
+best_leader = max(mean_score[name] for name in leaders)
+assert mean_score["logistic"] > max(mean_score.values()) - 0.015  # at or near the top
+assert all(0.95 < mean_score[name] < 0.995 for name in leaders)
+assert best_leader - min(mean_score[name] for name in leaders) < 0.05
+assert mean_score["tree"] < min(mean_score["forest"], mean_score["boosted trees"])
+assert 0.94 < mean_score["boosted trees"] < best_leader + 0.005
+assert all(0.003 < scores[name].std() < 0.045 for name in leaders)
 
 # %% alt="Box plots of the ten held-out fold accuracies of each model, sorted from worst to best, with a dashed line for the dummy baseline near 0.63: every model sits far above it, the single tree lowest at about 0.92, and logistic regression, the neural network, the SVM and k-nearest neighbours close together near 0.98 with overlapping boxes"
 order = sorted(scores, key=lambda name: scores[name].mean())
@@ -310,13 +314,15 @@ plt.show()
 # - **Every real model beats the dummy by more than 25 percentage points.** The features
 #   carry real information, as the histograms promised.
 # - **The best models are close together.** Logistic regression, the neural network, the
-#   SVM and k-nearest neighbours all land at about 97 to 98%, within about a point of each
-#   other, and their boxes overlap: the differences between them are about the size of the
-#   fold-to-fold noise (a standard deviation of one to one and a half points). Do not crown
-#   a winner on a 0.3-point difference in a table like this.
+#   SVM and k-nearest neighbours all land at about 96 to 98%, within a point or two of
+#   each other, and their boxes overlap: the differences between them are about the size
+#   of the fold-to-fold noise (a standard deviation of one to a few points). Which of them
+#   comes out on top changes with the random split; rerun the lesson with another
+#   `TDL_SEED` and watch. Do not crown a winner on a difference of a few tenths of a point
+#   in a table like this.
 # - **Simple can win.** The single decision tree is clearly weaker than the ensembles of
-#   trees, but the linear model is at the very top and the boosted trees sit a little
-#   below the leading group. With a few hundred rows and features that each
+#   trees, but the linear model is at or near the very top and the boosted trees do not
+#   beat the leading group. With a few hundred rows and features that each
 #   separate the classes fairly well, a linear model has little to gain from complexity
 #   and little room to overfit. Gradient-boosted trees are the strongest *default* for
 #   tabular data in general, and on large tables with interactions between features they
@@ -324,16 +330,15 @@ plt.show()
 #   beats boosting"; it is that you find out by measuring.
 #
 # The printed times matter too: the forest, the boosted trees and the neural network each
-# take more than ten times the CPU time of logistic regression to cross-validate (the
-# ratios are printed below; their exact values vary from machine to machine). Here that is
-# a few seconds at most; on a real data set it can be hours, and a slower model must earn
-# its cost.
+# take many times the CPU time of logistic regression to cross-validate (the ratios are
+# printed below). Their exact values vary from machine to machine and even from run to
+# run on a busy machine, so we state no figure for them. Here all of it is a few seconds
+# at most; on a real data set it can be hours, and a slower model must earn its cost.
 
 # %%
 for name in ["forest", "boosted trees", "neural net"]:
     ratio = seconds[name] / seconds["logistic"]
     print(f"{name:>14}: {ratio:4.0f} times the CPU time of logistic regression")
-    assert ratio > 10, name
 assert max(seconds.values()) < 10
 
 # %% [markdown]
@@ -374,20 +379,24 @@ best_C = search_logistic.best_params_["logisticregression__C"]
 print(f"best C = {best_C:.3g}, cross-validated accuracy {search_logistic.best_score_:.3f}")
 train_curve, held_out_curve = result["mean_train_score"], result["mean_test_score"]
 best = int(np.argmax(held_out_curve))
-assert np.isclose(best_C, 1.0)
-assert 0.86 < held_out_curve[0] < train_curve[0] < 0.9  # underfitting: both drop
-assert held_out_curve[0] < held_out_curve[best] - 0.08
+gap_best, gap_last = (train_curve[k] - held_out_curve[k] for k in (best, -1))
+print(f"training minus held-out accuracy: {gap_best:.3f} at the best C, {gap_last:.3f} at C = 100")
+assert abs(np.log10(best_C)) < 1.5  # on the plateau around the default C = 1
+assert 0.84 < held_out_curve[0] < 0.92 and 0.84 < train_curve[0] < 0.92  # underfitting
+assert held_out_curve[0] < held_out_curve[best] - 0.05
 assert held_out_curve[best] - max(held_out_curve[best - 1], held_out_curve[best + 1]) < 0.005
-assert train_curve[-1] > train_curve[best] and held_out_curve[-1] < held_out_curve[best]
+assert gap_last > gap_best  # overfitting: the gap grows on the right
 
 # %% [markdown]
 # With very small `C` the model is so constrained that both training and held-out accuracy
 # drop: it *underfits*. Across a wide plateau the held-out accuracy barely moves, and at
 # the right the training accuracy keeps creeping up while the held-out accuracy does not
-# follow; the gap between the two curves is the model memorising its training rows. Here
-# the search lands on the default, `C = 1`, and neighbouring values score within a fraction
-# of a point of it. That is a useful result, not a wasted search: it tells us the default
-# is not leaving anything on the table, and that the choice is not delicate.
+# follow; the gap between the two curves, which grows towards the right, is the model
+# memorising its training rows. Here the search lands at or near the default, `C = 1`
+# (which value wins changes with the split), and neighbouring values score within a
+# fraction of a point of the best. That is a useful result, not a wasted search: it tells
+# us the default is not leaving anything on the table, and that the choice is not
+# delicate.
 #
 # The boosted trees have more knobs. We try a small grid over the two that matter most:
 # the learning rate (how much each new tree corrects the previous ones) and the maximum
@@ -408,15 +417,15 @@ lead = search_logistic.best_score_ - search_boosting.best_score_
 print(
     f"tuning gain for the boosted trees {tuning_gain:+.3f}; logistic regression ahead by {lead:.3f}"
 )
-assert 0 < tuning_gain < 0.01
-assert 0.008 < lead < 0.022
+assert abs(tuning_gain) < 0.025
+assert lead > -0.015  # tuned boosting does not overtake logistic regression
 
 # %% [markdown]
-# Tuning helps the boosted trees by a fraction of a point (compared with their default
-# settings in the spot-check), not enough to catch logistic regression, which stays about
-# a point and a half ahead. Even if the two had tied, the
-# sensible choice would be the same: when candidates are this close, prefer the one that is
-# simpler, faster and easier to explain. We choose logistic regression.
+# Tuning changes the boosted trees' score by a point or so at most (compared with their
+# default settings in the spot-check), not enough to pull clearly ahead of logistic
+# regression. Even where the two tie, the sensible choice is the same: when candidates are
+# this close, prefer the one that is simpler, faster and easier to explain. We choose
+# logistic regression.
 #
 # ### Adjusting the decision to the cost of mistakes
 #
@@ -430,7 +439,7 @@ assert 0.008 < lead < 0.022
 # that did not see that row. We then sweep the threshold and watch recall (cancers caught)
 # against precision (flags that were real cancers).
 
-# %% alt="Recall and precision for the malignant class, from cross-validation on the training rows, against the decision threshold from 0.05 to 0.95: recall falls and precision rises as the threshold grows; a dotted line marks the default 0.5 and a dashed line the chosen threshold of 0.16, where recall is higher and precision lower"
+# %% alt="Recall and precision for the malignant class, from cross-validation on the training rows, against the decision threshold from 0.05 to 0.95: recall falls and precision rises as the threshold grows; a dotted line marks the default 0.5 and a dashed line the chosen threshold, well below it, where recall is higher and precision lower"
 chosen = scaled(LogisticRegression(C=best_C, max_iter=5000))
 proba_cv = cross_val_predict(
     chosen,
@@ -443,15 +452,19 @@ thresholds = np.linspace(0.05, 0.95, 91)
 recalls = np.array([(proba_cv[y_train == 1] >= t).mean() for t in thresholds])
 precisions = np.array([y_train[proba_cv >= t].mean() for t in thresholds])
 
-# The highest threshold that still catches at least 97% of the cancers in cross-validation.
-threshold = thresholds[recalls >= 0.97].max()
+# A missed cancer counts as twenty false alarms; take the threshold with the lowest total cost.
+missed_cv = np.array([((proba_cv < t) & (y_train == 1)).sum() for t in thresholds])
+alarms_cv = np.array([((proba_cv >= t) & (y_train == 0)).sum() for t in thresholds])
+i = int(np.argmin(20 * missed_cv + alarms_cv))
+threshold = thresholds[i]
 print(f"chosen threshold: {threshold:.2f}")
-print(f"at 0.50: recall {recalls[45]:.3f}, precision {precisions[45]:.3f}")
-i = int(np.argmin(np.abs(thresholds - threshold)))
-print(f"at {threshold:.2f}: recall {recalls[i]:.3f}, precision {precisions[i]:.3f}")
-assert np.isclose(thresholds[45], 0.5) and recalls[i] >= 0.97 > recalls[i + 1]
-assert np.isclose(threshold, 0.16)
-assert recalls[i] > recalls[45] and precisions[i] < precisions[45]
+for k in [45, i]:
+    print(
+        f"at {thresholds[k]:.2f}: recall {recalls[k]:.3f}, precision {precisions[k]:.3f}, "
+        f"cancers missed {missed_cv[k]}, false alarms {alarms_cv[k]}"
+    )
+assert np.isclose(thresholds[45], 0.5) and threshold < 0.45
+assert recalls[0] > recalls[-1] and precisions[0] < precisions[-1] - 0.1
 
 plt.figure(figsize=(6.5, 3.3))
 plt.plot(thresholds, recalls, label="recall (cancers caught)")
@@ -468,17 +481,20 @@ plt.show()
 # Moving the threshold left raises recall and lowers precision; there is no setting that
 # is best for both. Which point to choose is not a machine-learning question but a medical
 # and human one, and in a real project you would make it with the people who bear the
-# consequences. Here we take the highest threshold that still catches 97% of the cancers
-# in cross-validation.
+# consequences. Here we say that missing a cancer is twenty times as bad as a false alarm,
+# count both kinds of mistake in cross-validation at every threshold, and take the
+# threshold with the lowest total cost. It lands well below 0.5 (where exactly depends on
+# the split), because at 0.5 the model still misses a few cancers that a lower threshold
+# would have caught at the price of a few false alarms each.
 #
-# Quick check: if we lowered the threshold further, from 0.16 to 0.05, what could happen to
-# the recall on malignant masses?
+# Quick check: if we lowered the threshold, say from 0.5 to 0.1, what could happen to the
+# recall on malignant masses?
 #
 # - [ ] it could fall
 # - [x] it could only rise or stay the same
 # - [ ] it would have to stay exactly the same
 #
-# Why: every mass flagged at 0.16 is still flagged at 0.05, so no cancer that was caught is
+# Why: every mass flagged at 0.5 is still flagged at 0.1, so no cancer that was caught is
 # lost; at most some more are caught, along with more false alarms.
 #
 # ## Step 5: present results
@@ -513,14 +529,11 @@ for label, pred in [
         f"cancers missed {missed[label]:2d}, false alarms {alarms[label]:2d}"
     )
 print(f"gain over the baseline: {default_acc - dummy_acc:+.1%} accuracy at threshold 0.5")
-assert y_test.sum() == 53 and 0.98 < default_acc < 0.99
-assert 0.35 < default_acc - dummy_acc < 0.37
-assert (missed["model, threshold 0.50"], alarms["model, threshold 0.50"]) == (2, 0)
-assert (missed["model, threshold 0.16"], alarms["model, threshold 0.16"]) == (1, 10)
-assert 0.055 < default_acc - final_acc < 0.07  # the chosen threshold costs about six points
-assert final_recall >= recall_score(y_test, default_pred) and final_recall > 0.95
+assert y_test.sum() == 53 and default_acc > 0.91
+assert 0.28 < default_acc - dummy_acc < 0.4
+assert final_recall > 0.85
 
-# %% alt=["Two two-by-two confusion matrices of the final model on the 143 test masses: at threshold 0.50, 90 benign and 51 malignant are right, 2 cancers are missed and there are no false alarms; at the chosen threshold 0.16, 52 cancers are caught and 1 missed, with 10 false alarms", "Horizontal bars of the ten largest weights of the final logistic regression: nine are positive, pushing towards malignant, led by radius error, worst radius and worst symmetry; the only negative one is compactness error"]
+# %% alt=["Two two-by-two confusion matrices of the final model on the 143 test masses: at threshold 0.50 nearly all benign and malignant masses are right, with a few cancers missed and hardly any false alarms; at the chosen, lower threshold fewer cancers are missed and there are more false alarms", "Horizontal bars of the ten largest weights of the final logistic regression, nearly all positive, pushing towards malignant, many of them measures of size, radius, area and perimeter"]
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
 for ax, pred, title in [
     (axes[0], default_pred, "threshold 0.50"),
@@ -551,54 +564,56 @@ plt.title("The ten largest weights of the final model")
 plt.tight_layout()
 plt.show()
 
-top_names = [names[i] for i in top]
-negative = [names[i] for i in top if coefs[i] < 0]
+is_size = [any(w in names[i] for w in ("radius", "area", "perimeter")) for i in top]
 compactness = list(names).index("compactness error")
 mean_malignant = X_train[y_train == 1, compactness].mean()
 mean_benign = X_train[y_train == 0, compactness].mean()
-print("negative weights among the ten largest:", negative)
+print(f"positive weights among the ten largest: {(coefs[top] > 0).sum()}", end=", ")
+print(f"measures of size among them: {sum(is_size)}")
 print(f"compactness error, training rows: malignant {mean_malignant:.3f}, benign {mean_benign:.3f}")
-assert negative == ["compactness error"]
-assert {"radius error", "worst radius", "worst area", "worst perimeter", "area error"} <= set(
-    top_names
-)
-assert {"worst concave points", "worst texture", "worst symmetry"} <= set(top_names)
-assert round(mean_malignant, 3) == 0.032 and round(mean_benign, 3) == 0.021
+relative = coefs[compactness] / np.abs(coefs).max()  # against the largest weight's size
+print(f"weight of compactness error: {coefs[compactness]:+.2f} ({relative:+.2f} of the largest)")
+assert (coefs[top] > 0).sum() >= 7
+assert mean_malignant > mean_benign + 0.005
 
 # %% [markdown]
 # The confusion matrices are what you would show first: on 143 masses the model never saw,
 # the counts of each kind of right and wrong answer. At the default threshold the model is
-# right on about 99% of them, 36 points above the dummy baseline, missing two of the 53
-# cancers and raising no false alarms. At the threshold we chose, it misses only one
-# cancer, and pays for it with ten false alarms and six points of accuracy.
+# right on well over 90% of them, about 35 points above the dummy baseline, and misses a
+# few of the 53 cancers. At the threshold we chose it misses fewer, and pays for that with
+# more false alarms (the printed counts; they change with the split).
 #
 # Is that a good trade? The numbers cannot say; step 1 can. If a false alarm means a
 # second, harmless test and a missed cancer means a tumour left to grow, many people would
-# accept ten false alarms for one cancer caught. Notice also how little data sits behind
-# the comparison: "one more cancer caught" is a single patient. Accuracy, the metric that
-# looked natural at the start, is simply the wrong lens for this decision, because it
-# counts both kinds of mistake as equal.
+# accept several false alarms for each cancer caught, which is what the cost of twenty
+# said. Notice also how little data sits behind the comparison: "one more cancer caught"
+# is a single patient, and another split of the same 569 rows can move each count by two
+# or three. Accuracy, the metric that looked natural at the start, is simply the wrong lens
+# for this decision, because it counts both kinds of mistake as equal.
 #
 # The bar chart helps people trust (or question) the model. Because the inputs were
-# standardised, the weights are comparable with each other. Size (radius, area, perimeter,
-# in their "worst" and "error" forms), concave points, texture and asymmetry all push a mass
-# towards "malignant", which matches the histograms. The one negative weight is a warning
-# against reading weights one at a time: on its own, a larger compactness error goes with
-# malignancy (malignant masses average 0.032 against 0.021 for benign ones), yet its weight
-# is negative. Several of the 30 features measure nearly the same thing, and the model
-# spreads their joint influence between them in ways that need not make sense feature by
-# feature.
+# standardised, the weights are comparable with each other. Nearly all of the largest
+# weights push a mass towards "malignant", and many of them measure size (radius, area,
+# perimeter, in their "worst", "mean" and "error" forms; the count is printed), which
+# matches the histograms. Now look at compactness error. On its own, a larger compactness
+# error goes with malignancy: malignant masses average 0.03 against 0.02 for benign ones.
+# Yet the model gives it a negative weight (printed above; it was negative in every split
+# we tried, though its size varies too much from split to split to assert). That is a
+# warning against reading weights one at a time. Several of the 30 features measure nearly
+# the same thing, and the model spreads their joint influence between them in ways that
+# need not make sense feature by feature.
 #
 # A written summary for a reader who will not run the code might say:
 #
 # > On 143 held-out masses from the Wisconsin diagnostic breast cancer set, a standardised
-# > logistic regression classifies about 99% correctly, against 63% for always answering
-# > "benign". Seven algorithms were compared by repeated cross-validation on the training
-# > rows; the best were within about a point of each other, and the simplest of them was
-# > chosen. Lowering the decision threshold to favour catching cancers reduced missed
-# > cancers on the test set from two to one at the cost of ten false alarms. The test set is
-# > small, so these figures are uncertain by a few points, and the data comes from a single
-# > hospital: the model must be validated elsewhere before anyone relies on it.
+# > logistic regression classifies well over 90% correctly, against 63% for always
+# > answering "benign". Seven algorithms were compared by repeated cross-validation on the
+# > training rows; the best were within a point or two of each other, and the simplest of
+# > them was chosen. Lowering the decision threshold, with a missed cancer counted as
+# > twenty false alarms, reduced missed cancers on the test set at the cost of more false
+# > alarms. The test set is small, so these figures are uncertain by a few points, and the
+# > data comes from a single hospital: the model must be validated elsewhere before anyone
+# > relies on it.
 #
 # Note what the summary contains besides the score: the baseline, how the model was
 # chosen, the decisions that reflect values rather than statistics, and the limits.
@@ -657,9 +672,10 @@ assert round(mean_malignant, 3) == 0.032 and round(mean_benign, 3) == 0.021
 #
 #    Answer: With a few hundred rows one split is noisy: a handful of lucky or unlucky rows
 #    moves accuracy by several points. Ten fold scores per model give a mean and a spread;
-#    here the fold-to-fold standard deviation (one to one and a half points) was larger than
-#    the differences between the four leaders, so they are effectively tied and the
-#    simplest, fastest one is the sensible choice.
+#    here the fold-to-fold standard deviation (one to a few points) was about as large as
+#    the differences between the four leaders, so they are effectively tied (which one
+#    comes first changes with the split) and the simplest, fastest one is the sensible
+#    choice.
 #
 # 6. In the validation curve for `C`, what happens on the far left, and what does the gap
 #    between training and held-out accuracy on the right tell you?
@@ -674,10 +690,10 @@ assert round(mean_malignant, 3) == 0.032 and round(mean_benign, 3) == 0.021
 #
 #    Answer: Recall is the fraction of malignant masses the model flags; precision is the
 #    fraction of flagged masses that really are malignant. Missing a cancer is much worse
-#    than a false alarm, so we traded precision for recall: on the test set the threshold
-#    0.16 missed one cancer instead of two, at the price of ten false alarms. How far to go
-#    is a medical and human decision for the people who bear the consequences, not a
-#    statistical one.
+#    than a false alarm, so we traded precision for recall: on the test set the lower
+#    threshold missed fewer cancers, at the price of more false alarms. How far to go (here,
+#    counting a missed cancer as twenty false alarms) is a medical and human decision for
+#    the people who bear the consequences, not a statistical one.
 #
 # 8. Gradient-boosted trees are often the strongest method on tabular data. Why might they
 #    fail to beat logistic regression here?
@@ -689,7 +705,7 @@ assert round(mean_malignant, 3) == 0.032 and round(mean_benign, 3) == 0.021
 #    classes well on their own, so a weighted sum of standardised features already captures
 #    most of the signal. Boosting's strength, modelling interactions and sharp
 #    non-linearities, has little to find here and more room to fit noise; even tuned, it
-#    stayed about a point and a half behind.
+#    did not pull ahead.
 #
 # ## Further research
 #
