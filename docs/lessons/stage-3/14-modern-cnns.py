@@ -545,15 +545,18 @@ print(f"one image at a time, eval mode:  {100 * acc_eval_mode.mean():.1f}% (mean
 print(f"one image at a time, train mode: {100 * acc_train_mode.mean():.1f}%")
 drops = ", ".join(f"{100 * d:.1f}" for d in acc_eval_mode - acc_train_mode)
 print(f"forgetting model.eval() costs {100 * drop_train_mode:.0f} points (seeds: {drops})")
-assert drop_train_mode > 0
+# Printed, not asserted: the drop was positive in every run of the sweep, but its size
+# (about 5 to 12 points) varies so much between runs that "it drops" sits only about three
+# of its spreads from failing, too close to promise for every reader's seed.
 
 # %% [markdown]
 # In train mode each image is normalised with its *own* statistics: every channel of
 # every feature map is forced to mean 0 and variance 1 across that single image's
 # positions, which throws away part of the information the network learned to use (how
 # strongly is this feature present in this image, compared with others?). Accuracy
-# drops, by four to twelve points on average over the three seeds in our runs (how much
-# varies from seed to seed, as the printout shows), and nothing crashes or warns: the
+# dropped in every run we tried, by about five to twelve points on average over the three
+# seeds (how much varies from seed to seed, as the printout shows; too much for this lesson
+# to promise a figure), and nothing crashes or warns: the
 # bug is silent. The fix is one line, `model.eval()`, and its partner `model.train()` before
 # training resumes. With `BatchNorm1d` after a dense layer the same mistake is at least
 # loud: a batch of one example has nothing to average over, and PyTorch refuses.

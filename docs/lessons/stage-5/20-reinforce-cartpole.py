@@ -494,7 +494,9 @@ print(
     f"V(s) moves the average by {abs(value_gain.mean()) / centred.mean():.0%} "
     f"of what the centred runs reach"
 )
-assert centring_gain > 0, "centring helps"
+# No assert on the sign of the centring gain: over the sweep it sat only about two of its
+# spreads above zero (see the prose below), too close to be a claim that holds for every
+# reader's seed.
 assert abs(value_gain.mean()) < 0.2 * centred.mean(), "V(s) moves the average by little"
 
 # %% alt="Learning curves over the first 200 episodes, averaged over five seeds, for the three variants, all starting near the random policy's level: the raw returns-to-go climb slowest; the batch-mean baseline and the learned V(s) baseline climb faster, close together, and end well above it"
@@ -515,12 +517,14 @@ ax.legend(loc="upper left")
 plt.show()
 
 # %% [markdown]
-# Centring is what matters here. Subtracting a baseline, either one, makes the agent balance
-# longer over the first 200 episodes: the gain printed above, with its standard error. Five
-# seeds measure it only roughly: depending on which seeds you draw (try a few values of
-# `TDL_SEED`), the gain comes out anywhere from about 20 to 50 steps per episode, between
-# about 1.5 and 5 standard errors from zero. To pin it down you would need many more
-# seeds; one seed could not even be trusted with its sign. Replacing the batch mean by the
+# Centring is what matters here, as far as five seeds can tell. Subtracting a baseline,
+# either one, made the agent balance longer over the first 200 episodes on every run we
+# tried: the gain printed above, with its standard error. But five seeds measure it only
+# roughly: depending on which seeds you draw (try a few values of `TDL_SEED`), the gain
+# comes out anywhere from about 20 to 50 steps per episode, between about 1.5 and 5
+# standard errors from zero. That is why this lesson prints the gain and does not assert
+# it: a claim that sits two spreads from failing would fail on some reader's seed. To pin
+# it down you would need many more seeds; one seed could not even be trusted with its sign. Replacing the batch mean by the
 # learned $V(s)$ changes the average by a few steps, less than a fifth of what the centred
 # runs reach, and the per-seed differences scatter around zero, on both sides of it on most
 # seeds. On a single seed it can look large: a comparison on the one seed where the two
