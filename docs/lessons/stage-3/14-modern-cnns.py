@@ -604,7 +604,7 @@ def augment(x, generator, max_degrees=10.0, max_shift=1.0):
     return F.grid_sample(x, grid, align_corners=False, padding_mode="zeros")
 
 
-examples = augment(Xtr[:1].expand(7, -1, -1, -1), torch.Generator().manual_seed(1))
+examples = augment(Xtr[:1].expand(7, -1, -1, -1), torch.Generator().manual_seed(SEED + 1))
 assert examples.shape == (7, 1, 8, 8)
 identity = augment(Xtr[:5], torch.Generator().manual_seed(0), max_degrees=0.0, max_shift=0.0)
 assert torch.allclose(identity, Xtr[:5], atol=1e-5)  # no rotation, no shift: unchanged
