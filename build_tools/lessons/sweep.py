@@ -238,7 +238,9 @@ class Spread:
         """Standard deviations inside the threshold; infinite for a margin that never varies."""
         if self.std > 0:
             return self.mean / self.std
-        return math.inf if self.mean > 0 else -math.inf
+        # The same value in every run: it holds by its whole margin, or by none.
+        holds = self.mean > 0 or (self.mean == 0 and self.op in ("<=", ">="))
+        return math.inf if holds else -math.inf
 
     @property
     def thin(self) -> bool:
@@ -295,7 +297,8 @@ class LessonSweep:
         return spreads(run for run in self.runs if not run.failed or run.claims)
 
     def closest(self) -> Spread | None:
-        found = [spread for spread in self.spreads() if spread.runs >= 2]
+        """The claim nearest its threshold, among those with runs enough to have a spread."""
+        found = [spread for spread in self.spreads() if spread.runs >= MIN_RUNS_FOR_Z]
         return found[0] if found else None
 
     def checked_phrase(self) -> str | None:

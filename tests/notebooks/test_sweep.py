@@ -8,6 +8,7 @@ paths, thin margins and merging.
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import time
 import pytest
 
 from build_tools.lessons.claims import Recorder, instrument
-from build_tools.lessons.sweep import parse_seeds, seed_ranges
+from build_tools.lessons.sweep import Spread, parse_seeds, seed_ranges
 from tests.conftest import ROOT, run_cli
 from tests.notebooks.conftest import write_lesson
 
@@ -68,12 +69,12 @@ def best_kernel() -> str:
 
 def test_every_seed_and_kernel_runs_and_each_claim_gets_its_margin(project):
     write_lesson(project, "01-steady", "# %% [markdown]\n# # Steady\n\n" + STEADY)
-    done = sweep(project, "--seeds", "0-2", "--kernels", "default,avx2")
+    done = sweep(project, "--seeds", "0-4", "--kernels", "default,avx2")
     available = ["default"] + (["avx2"] if best_kernel() in ("avx2", "avx512") else [])
     assert done.returncode == 0, done.stdout + done.stderr
     runs = report(project)["lessons"][0]["runs"]
     assert sorted((r["config"]["kernel"], r["config"]["seed"]) for r in runs) == sorted(
-        (k, s) for k in available for s in range(3)
+        (k, s) for k in available for s in range(5)
     )
     assert all(run["status"] == "passed" for run in runs)
     # The kernel path asked for is the one torch used.
@@ -83,7 +84,7 @@ def test_every_seed_and_kernel_runs_and_each_claim_gets_its_margin(project):
     assert sites == {(0, "<"), (1, "<")}
     closest = report(project)["lessons"][0]["closest"]
     assert closest["runs"] == len(runs) and closest["z"] > 4
-    assert "stage-1/01-steady" in done.stdout and f"{3}/{3}" in done.stdout
+    assert "stage-1/01-steady" in done.stdout and "5/5" in done.stdout
 
 
 def test_a_failing_seed_names_its_line_message_and_configuration(project):
@@ -195,6 +196,13 @@ def test_the_recorder_returns_what_the_comparison_returns():
         exec(instrument("assert 2 > 3", "<claims>"), {"__tdl_claim__": recorder})
     failing = next(claim for claim in recorder.claims() if claim["line"] == 1)
     assert failing["failed"] is True and failing["margin"] == -1
+
+
+def test_a_margin_that_never_varies_is_steady_when_it_holds():
+    at_the_bound = Spread(line=1, column=0, index=0, op="<=", runs=5, mean=0, std=0, minimum=0)
+    strict = Spread(line=1, column=0, index=0, op="<", runs=5, mean=0, std=0, minimum=0)
+    assert at_the_bound.z == math.inf and not at_the_bound.thin
+    assert strict.z == -math.inf and strict.thin
 
 
 def test_seed_lists_read_and_print_as_ranges():
