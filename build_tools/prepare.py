@@ -39,7 +39,13 @@ from build_tools.site.pages import (
     links_page,
 )
 from build_tools.site.source_links import rewrite_lesson_links
-from build_tools.site.sweep_section import SWEEP_REPORT, checked_phrases, load_sweep, sweep_section
+from build_tools.site.sweep_section import (
+    SWEEP_REPORT,
+    checked_phrases,
+    current_keys,
+    load_sweep,
+    sweep_section,
+)
 from build_tools.site.tree import (
     CONFIG,
     DOCS,
@@ -255,7 +261,8 @@ def prepare(
     report = _run_lessons(project, found.lessons, progress, jobs, force)
     runs = report.by_id() if report is not None else {}
     sweep = load_sweep(root / tdl.execute.sweep_report)
-    for lesson_id, phrase in checked_phrases(sweep, found.lessons).items():
+    swept_keys = current_keys(found.lessons) if sweep is not None else {}
+    for lesson_id, phrase in checked_phrases(sweep, swept_keys).items():
         if lesson_id in runs:
             runs[lesson_id].checked = phrase
     cache_root = root / tdl.execute.cache_dir
@@ -278,7 +285,7 @@ def prepare(
         page = execution_report_page(report)
         content = page.content
         if sweep is not None:
-            content += sweep_section(sweep, found.lessons)
+            content += sweep_section(sweep, swept_keys)
             writer.add(f"{DOCS}/{SWEEP_REPORT.as_posix()}", json.dumps(sweep.to_json()) + "\n")
         if page.src_uri not in existing:
             writer.add(f"{DOCS}/{page.src_uri}", content)

@@ -101,16 +101,15 @@ def print_report(report, console) -> None:
             if family in report.skipped:
                 cells.append("skipped")
                 continue
-            runs = [run for run in lesson.runs if run.config.family == family]
-            bad = [run for run in runs if run.failed]
+            passed, runs, failed = lesson.outcome(family)
             if not runs:
                 cells.append("-")
-            elif bad:
-                first = bad[0].failure or {}
-                where = f"L{first['line']}" if first.get("line") else bad[0].status
-                cells.append(f"[red]{len(runs) - len(bad)}/{len(runs)} {where}[/red]")
+            elif failed:
+                first = failed.failure or {}
+                where = f"L{first['line']}" if first.get("line") else failed.status
+                cells.append(f"[red]{passed}/{runs} {where}[/red]")
             else:
-                cells.append(f"{len(runs)}/{len(runs)}")
+                cells.append(f"{runs}/{runs}")
         closest = lesson.closest()
         text = _z_text(closest)
         if closest is not None and closest.thin:

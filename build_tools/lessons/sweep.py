@@ -304,10 +304,10 @@ class LessonSweep:
     def checked_phrase(self) -> str | None:
         """How widely this lesson's claims were checked, e.g. ``15 runs: seeds 0-4 × 3 CPU
         kernel paths (default, avx2, avx512)``; None unless every run passed."""
-        if not self.runs or self.failures or len(self.passed) != len(self.runs):
+        if not self.runs or len(self.passed) != len(self.runs):
             return None
         seeds = sorted({run.config.seed for run in self.runs})
-        families = list(dict.fromkeys(run.config.family for run in sorted(self.runs, key=_order)))
+        families = _families(run.config for run in self.runs)
         cpu = [f for f in families if f in KERNELS]
         other = [f for f in families if f not in KERNELS]
         parts = []
@@ -328,14 +328,24 @@ class LessonSweep:
             "path": self.path,
             "key": self.key,
             "closest": closest.to_json() if closest else None,
-            "runs": [run.to_json() for run in sorted(self.runs, key=_order)],
+            "runs": [run.to_json() for run in sorted(self.runs, key=lambda r: _order(r.config))],
         }
 
+    def outcome(self, family: str) -> tuple[int, int, Run | None]:
+        """(runs passed, runs, the first failed run) of this lesson under ``family``."""
+        runs = [run for run in self.runs if run.config.family == family]
+        bad = [run for run in runs if run.failed]
+        return len(runs) - len(bad), len(runs), bad[0] if bad else None
 
-def _order(run: Run) -> tuple:
-    config = run.config
+
+def _order(config: Configuration) -> tuple:
     kernel_rank = KERNELS.index(config.kernel) if config.kernel in KERNELS else len(KERNELS)
     return (config.device, kernel_rank, config.tf32 or "", config.seed)
+
+
+def _families(configs: Iterable[Configuration]) -> list[str]:
+    """The configurations' families (``default``, ``avx2``, ``cuda tf32 off``) in table order."""
+    return list(dict.fromkeys(config.family for config in sorted(configs, key=_order)))
 
 
 def seed_ranges(seeds: Sequence[int]) -> str:
@@ -372,8 +382,7 @@ class SweepReport:
         ]
 
     def families(self) -> list[str]:
-        runs = [Run("", "", config, "") for config in self.configurations]
-        return list(dict.fromkeys(run.config.family for run in sorted(runs, key=_order)))
+        return _families(self.configurations)
 
     def to_json(self) -> dict:
         return {

@@ -23,12 +23,16 @@ def load_sweep(path: Path) -> SweepReport | None:
     return load_report(path) if path.is_file() else None
 
 
-def checked_phrases(sweep: SweepReport | None, lessons: list[Lesson]) -> dict[str, str]:
-    """Lesson id -> "N runs: seeds … × …" for lessons swept at their current source."""
+def current_keys(lessons: list[Lesson]) -> dict[str, str]:
+    """Lesson id -> the sweep key of its source as it reads now."""
+    environment = Environment(python_version(), "any")
+    return {lesson.id: sweep_key(lesson, environment) for lesson in lessons}
+
+
+def checked_phrases(sweep: SweepReport | None, current: dict[str, str]) -> dict[str, str]:
+    """Lesson id -> "N runs: seeds … × …" for lessons swept at their ``current`` key."""
     if sweep is None:
         return {}
-    environment = Environment(python_version(), "any")
-    current = {lesson.id: sweep_key(lesson, environment) for lesson in lessons}
     found = {}
     for entry in sweep.lessons:
         phrase = entry.checked_phrase()
@@ -40,15 +44,14 @@ def checked_phrases(sweep: SweepReport | None, lessons: list[Lesson]) -> dict[st
 def _cell(entry, family: str, skipped: dict[str, str]) -> str:
     if family in skipped:
         return "skipped"
-    runs = [run for run in entry.runs if run.config.family == family]
+    passed, runs, failed = entry.outcome(family)
     if not runs:
         return "-"
-    bad = [run for run in runs if run.failed]
-    if not bad:
-        return f"{len(runs)}/{len(runs)} passed"
-    failure = bad[0].failure or {}
+    if failed is None:
+        return f"{runs}/{runs} passed"
+    failure = failed.failure or {}
     where = f" at line {failure['line']}" if failure.get("line") else ""
-    return f"{len(runs) - len(bad)}/{len(runs)} passed; {bad[0].status}{where}"
+    return f"{passed}/{runs} passed; {failed.status}{where}"
 
 
 def _closest(entry) -> str:
@@ -60,12 +63,11 @@ def _closest(entry) -> str:
     return f"{spread.z:.1f} sd (line {spread.line})"
 
 
-def sweep_section(sweep: SweepReport, lessons: list[Lesson]) -> str:
-    """The Markdown section appended to the execution report page."""
+def sweep_section(sweep: SweepReport, current: dict[str, str]) -> str:
+    """The Markdown section appended to the execution report page; ``current`` holds each
+    lesson's key as it reads now (a row swept at another source says so)."""
     from build_tools.site.pages import render
 
-    environment = Environment(python_version(), "any")
-    current = {lesson.id: sweep_key(lesson, environment) for lesson in lessons}
     families = sweep.families()
     rows = [
         {
